@@ -1,0 +1,169 @@
+import { describe, expect, test } from 'vitest'
+import { compose, pipe } from './app.js'
+import { Context, createKey } from './context.js'
+import { contextFromParts, createContext, toFetchHandler } from './create.js'
+import { HTTP_ERROR, isHttpError, MalformedRequestError } from './error.js'
+
+const parts = (
+  target: string,
+  headers: Record<string, string> = { host: 'example.com' },
+  remoteAddress = '10.0.0.1',
+) => ({
+  target,
+  header: (name: string) => headers[name],
+  remoteAddress,
+  secure: false,
+})
+
+describe('Context', () => {
+  test('derive and with never change the original', () => {
+    const key = createKey<number>('n')
+    const base = createContext(new Request('http://example.com/a/b?x=1'))
+    const child = base.with(key, 1).derive({ remoteUser: 'alice', authType: 'basic' })
+    expect(child.get(key)).toBe(1)
+    expect(child.remoteUser).toBe('alice')
+    expect(base.get(key)).toBeUndefined()
+    expect(base.remoteUser).toBeUndefined()
+    expect(base.has(key)).toBe(false)
+    expect(() => base.require(key)).toThrow(/n is not available/)
+    const grandchild = child.with(createKey<string>('s'), 's')
+    expect(grandchild.get(key)).toBe(1)
+  })
+
+  test('shift moves a segment prefix into scriptName', () => {
+    const c = createContext(new Request('http://example.com/blog/2024?p=2'))
+    const inner = c.shift('/blog')
+    expect([inner.scriptName, inner.pathInfo]).toEqual(['/blog', '/2024'])
+    expect(inner.url.href).toBe('http://example.com/blog/2024?p=2')
+    expect(inner.applicationUrl).toBe('http://example.com/blog')
+    expect(() => c.shift('/bl')).toThrow(TypeError)
+    expect(c.shift('/blog/2024').pathInfo).toBe('')
+  })
+
+  test('invariants are enforced', () => {
+    expect(
+      () => new Context({ scheme: 'http', host: 'h', scriptName: '/a/', pathInfo: '' }),
+    ).toThrow(TypeError)
+    expect(() => new Context({ scheme: 'http', host: 'h', pathInfo: 'x' })).toThrow(TypeError)
+  })
+})
+
+describe('contextFromParts', () => {
+  test('origin-form, normalised path, query kept', () => {
+    const c = contextFromParts(parts('//a/../%62?q=1'))
+    expect([c.pathInfo, c.search, c.host, c.scheme]).toEqual(['/b', '?q=1', 'example.com', 'http'])
+  })
+  test('GET //evil.com/x keeps the server host', () => {
+    const c = contextFromParts(parts('//evil.com/x'))
+    expect(c.host).toBe('example.com')
+    expect(c.pathInfo).toBe('/evil.com/x')
+  })
+  test('absolute-form target replaces Host', () => {
+    const c = contextFromParts(parts('http://other.test:81/p?q'))
+    expect([c.host, c.pathInfo, c.search]).toEqual(['other.test:81', '/p', '?q'])
+  })
+  test.each([
+    {},
+    { host: 'bad host' },
+    { host: 'a/b' },
+    { host: 'x:99999999' },
+  ])('bad Host %j is a 400', (headers) => {
+    try {
+      contextFromParts(parts('/', headers))
+      expect.unreachable()
+    } catch (error) {
+      expect(isHttpError(error)).toBe(true)
+      expect((error as MalformedRequestError).status).toBe(400)
+    }
+  })
+  test('malformed path is a 400', () => {
+    expect(() => contextFromParts(parts('/%zz'))).toThrow(MalformedRequestError)
+  })
+})
+
+describe('trusted proxies', () => {
+  const headers = {
+    host: 'internal:8080',
+    'x-forwarded-for': '203.0.113.9, 10.0.0.2',
+    'x-forwarded-proto': 'https',
+    'x-forwarded-host': 'www.example.com',
+  }
+  test('ignored unless the peer is trusted', () => {
+    const c = contextFromParts(parts('/', headers, '198.51.100.1'), { trustProxy: ['10.0.0.0/8'] })
+    expect([c.remoteAddress, c.scheme, c.host]).toEqual(['198.51.100.1', 'http', 'internal:8080'])
+  })
+  test('walks X-Forwarded-For through trusted hops', () => {
+    const c = contextFromParts(parts('/', headers, '10.0.0.1'), { trustProxy: ['private'] })
+    expect([c.remoteAddress, c.scheme, c.host]).toEqual(['203.0.113.9', 'https', 'www.example.com'])
+    expect(c.url.href).toBe('https://www.example.com/')
+  })
+  test('a spoofed left-most entry does not win over an untrusted hop', () => {
+    const c = contextFromParts(
+      parts('/', { ...headers, 'x-forwarded-for': '1.1.1.1, 198.51.100.7' }, '10.0.0.1'),
+      {
+        trustProxy: ['private'],
+      },
+    )
+    expect(c.remoteAddress).toBe('198.51.100.7')
+  })
+  test('Forwarded (RFC 7239) wins over X-Forwarded-*', () => {
+    const c = contextFromParts(
+      parts(
+        '/',
+        {
+          host: 'internal',
+          forwarded: 'for="[2001:db8::17]:4711";proto=https;host=a.example',
+          'x-forwarded-for': '9.9.9.9',
+        },
+        '127.0.0.1',
+      ),
+      { trustProxy: ['loopback'] },
+    )
+    expect([c.remoteAddress, c.scheme, c.host]).toEqual(['2001:db8::17', 'https', 'a.example'])
+  })
+  test('malformed Forwarded is ignored', () => {
+    const c = contextFromParts(
+      parts('/', { host: 'h', forwarded: 'for=1.2.3.4;;=;"' }, '127.0.0.1'),
+      { trustProxy: true },
+    )
+    expect(c.remoteAddress).toBe('127.0.0.1')
+  })
+})
+
+describe('pipe and compose', () => {
+  test('outermost first', async () => {
+    const order: string[] = []
+    const layer =
+      (name: string) => (app: import('./app.js').App) => async (r: Request, c: Context) => {
+        order.push(name)
+        return app(r, c)
+      }
+    const app = pipe(() => new Response('x'), layer('a'), compose(layer('b'), layer('c')))
+    await app(new Request('http://h/'), createContext(new Request('http://h/')))
+    expect(order).toEqual(['a', 'b', 'c'])
+  })
+})
+
+describe('toFetchHandler', () => {
+  test('renders branded errors, hides others', async () => {
+    const branded = {
+      [HTTP_ERROR]: true,
+      status: 418,
+      expose: true,
+      toResponse: () => new Response('teapot', { status: 418 }),
+    }
+    const h1 = toFetchHandler(() => {
+      throw branded
+    })
+    expect((await h1(new Request('http://h/'))).status).toBe(418)
+    const h2 = toFetchHandler(
+      () => {
+        throw new Error('secret /etc/passwd')
+      },
+      { logger: { error() {}, warn() {}, info() {}, debug() {} } },
+    )
+    const r = await h2(new Request('http://h/'))
+    expect(r.status).toBe(500)
+    expect(await r.text()).not.toContain('secret')
+  })
+})

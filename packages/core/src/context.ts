@@ -1,0 +1,194 @@
+import { consoleLogger, type Logger } from './logger.js'
+import { isPathPrefix } from './path.js'
+
+/**
+ * A typed slot for what a middleware hands down to the apps below it (a session, the
+ * recursive forwarder, configuration). Keys are objects, compared by identity, so two
+ * packages can never collide on a name.
+ */
+export interface Key<T> {
+  readonly id: symbol
+  readonly name: string
+  /** Phantom field carrying the value type; never set. */
+  readonly __type?: T
+}
+
+/**
+ * Creates a {@link Key}. Export it from your package so others can read the value.
+ *
+ * @example
+ * export const sessionKey = createKey<Session>('@paste/session')
+ * const session = context.get(sessionKey)
+ */
+export function createKey<T>(name: string): Key<T> {
+  return Object.freeze({ id: Symbol(name), name })
+}
+
+/** What a {@link Context} is built from. */
+export interface ContextInit {
+  /** `http` or `https`, as the client sees it. */
+  scheme: string
+  /** `host[:port]`, as the client sees it. */
+  host: string
+  /** The mount point: `''` or `/x`, never ending in `/`. @default '' */
+  scriptName?: string
+  /** The rest of the path: `''` or starting with `/`. Normalised, percent-encoded. */
+  pathInfo: string
+  /** The query with its `?`, or `''`. @default '' */
+  search?: string
+  /** The client's address (after trusted proxies). @default '' */
+  remoteAddress?: string
+  /** The client's port, when known. */
+  remotePort?: number
+  /** The authenticated user (WSGI `REMOTE_USER`). */
+  remoteUser?: string | undefined
+  /** How the user was authenticated (WSGI `AUTH_TYPE`): `basic`, `digest`, `cookie`... */
+  authType?: string | undefined
+  /** Fires when the client goes away. @default a signal that never fires */
+  signal?: AbortSignal
+  /** Where middleware reports errors. @default consoleLogger */
+  logger?: Logger
+}
+
+/** The fields {@link Context.derive} may change. */
+export type ContextChanges = Partial<Omit<ContextInit, 'signal' | 'logger'>> & {
+  signal?: AbortSignal
+  logger?: Logger
+}
+
+const NEVER = new AbortController().signal
+const EMPTY: Record<symbol, unknown> = Object.freeze(Object.create(null))
+
+function checkSplit(scriptName: string, pathInfo: string): void {
+  if (scriptName !== '' && (scriptName[0] !== '/' || scriptName.endsWith('/')))
+    throw new TypeError(
+      `@paste/core: scriptName must be '' or '/x' without a trailing slash, got ${JSON.stringify(scriptName)}`,
+    )
+  if (pathInfo !== '' && pathInfo[0] !== '/')
+    throw new TypeError(
+      `@paste/core: pathInfo must be '' or start with '/', got ${JSON.stringify(pathInfo)}`,
+    )
+}
+
+/**
+ * What WSGI's environ carried and a Fetch `Request` lacks: the mount split, the client's
+ * address, the authenticated user, the client-visible URL, an abort signal, and typed
+ * extension slots. A context is immutable: {@link Context.derive}, {@link Context.with} and
+ * {@link Context.shift} return a new one and leave the caller's as it was.
+ *
+ * @example
+ * const inner = context.shift('/blog')   // scriptName '/blog', pathInfo '/2024'
+ * const withUser = context.derive({ remoteUser: 'alice', authType: 'basic' })
+ */
+export class Context {
+  readonly scheme: string
+  readonly host: string
+  readonly scriptName: string
+  readonly pathInfo: string
+  readonly search: string
+  readonly remoteAddress: string
+  readonly remotePort: number | undefined
+  readonly remoteUser: string | undefined
+  readonly authType: string | undefined
+  readonly signal: AbortSignal
+  readonly logger: Logger
+  readonly #slots: Record<symbol, unknown>
+  #url: URL | undefined
+
+  constructor(init: ContextInit, slots: Record<symbol, unknown> = EMPTY) {
+    const scriptName = init.scriptName ?? ''
+    checkSplit(scriptName, init.pathInfo)
+    this.scheme = init.scheme
+    this.host = init.host
+    this.scriptName = scriptName
+    this.pathInfo = init.pathInfo
+    this.search = init.search ?? ''
+    this.remoteAddress = init.remoteAddress ?? ''
+    this.remotePort = init.remotePort
+    this.remoteUser = init.remoteUser
+    this.authType = init.authType
+    this.signal = init.signal ?? NEVER
+    this.logger = init.logger ?? consoleLogger
+    this.#slots = slots
+  }
+
+  /** `scheme://host`, as the client sees it. */
+  get origin(): string {
+    return `${this.scheme}://${this.host}`
+  }
+
+  /** The full URL as the client sees it (Paste's `construct_url`). */
+  get url(): URL {
+    this.#url ??= new URL(`${this.origin}${this.scriptName}${this.pathInfo}${this.search}`)
+    return this.#url
+  }
+
+  /** The URL of the mount point, without pathInfo or query (`construct_url(with_path_info=False)`). */
+  get applicationUrl(): string {
+    return `${this.origin}${this.scriptName}`
+  }
+
+  /** Reads an extension slot. */
+  get<T>(key: Key<T>): T | undefined {
+    return this.#slots[key.id] as T | undefined
+  }
+
+  /** Tells whether an extension slot is set. */
+  has(key: Key<unknown>): boolean {
+    return key.id in this.#slots
+  }
+
+  /** Reads an extension slot that must be set, or throws naming the missing key. */
+  require<T>(key: Key<T>): T {
+    if (!(key.id in this.#slots))
+      throw new Error(
+        `@paste/core: ${key.name} is not available here; is its middleware installed above this app?`,
+      )
+    return this.#slots[key.id] as T
+  }
+
+  /** A new context with one extension slot set; this one is unchanged. */
+  with<T>(key: Key<T>, value: T): Context {
+    const slots = Object.create(this.#slots) as Record<symbol, unknown>
+    slots[key.id] = value
+    return new Context(this.#init(), slots)
+  }
+
+  /** A new context with some fields changed (invariants checked); this one is unchanged. */
+  derive(changes: ContextChanges): Context {
+    return new Context({ ...this.#init(), ...changes }, this.#slots)
+  }
+
+  /**
+   * Moves a whole-segment prefix of pathInfo to the end of scriptName, as a dispatcher does
+   * for the app it mounts. Throws if `prefix` is not a segment prefix of pathInfo.
+   *
+   * @example
+   * context.shift('/blog') // '' + '/blog/x'  ->  '/blog' + '/x'
+   */
+  shift(prefix: string): Context {
+    const p = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix
+    if (!isPathPrefix(p, this.pathInfo))
+      throw new TypeError(
+        `@paste/core: ${JSON.stringify(prefix)} is not a prefix of pathInfo ${JSON.stringify(this.pathInfo)}`,
+      )
+    return this.derive({ scriptName: this.scriptName + p, pathInfo: this.pathInfo.slice(p.length) })
+  }
+
+  #init(): ContextInit {
+    const init: ContextInit = {
+      scheme: this.scheme,
+      host: this.host,
+      scriptName: this.scriptName,
+      pathInfo: this.pathInfo,
+      search: this.search,
+      remoteAddress: this.remoteAddress,
+      remoteUser: this.remoteUser,
+      authType: this.authType,
+      signal: this.signal,
+      logger: this.logger,
+    }
+    if (this.remotePort !== undefined) init.remotePort = this.remotePort
+    return init
+  }
+}

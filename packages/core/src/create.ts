@@ -1,0 +1,170 @@
+import type { App } from './app.js'
+import { Context, type ContextInit } from './context.js'
+import { internalServerError, isHttpError, MalformedRequestError } from './error.js'
+import { compileTrust, resolveClientView, type TrustProxy } from './forwarded.js'
+import { consoleLogger, type Logger } from './logger.js'
+import { normalizePath } from './path.js'
+
+/** Options for {@link createContext} and {@link contextFromParts}. */
+export interface ContextOptions {
+  /** Peers whose Forwarded / X-Forwarded-* headers are believed. @default false */
+  trustProxy?: TrustProxy | ((address: string, hop: number) => boolean)
+  /** Where middleware reports errors. @default consoleLogger */
+  logger?: Logger
+  /** A mount point the host framework already consumed, removed from the path. @default '' */
+  scriptName?: string
+}
+
+/** The raw parts of a request, as a server receives them. */
+export interface RequestParts {
+  /** The request-target: origin-form (`/p?q`), absolute-form (`http://h/p`) or `*`. */
+  target: string
+  /** Reads a request header by lower-case name. */
+  header(name: string): string | null | undefined
+  /** The peer's address. */
+  remoteAddress?: string
+  /** The peer's port. */
+  remotePort?: number
+  /** Whether the connection is TLS. */
+  secure: boolean
+  /** Fires when the client goes away. */
+  signal?: AbortSignal
+}
+
+// host = IP-literal / IPv4address / reg-name, [ ":" port ]   (RFC 9110 section 7.2, RFC 3986 3.2.2)
+const HOST = /^(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9_](?:[A-Za-z0-9\-._]{0,252}))(?::\d{1,5})?$/
+
+/** Tells whether a Host header value is well formed. */
+export function isValidHost(host: string): boolean {
+  return HOST.test(host)
+}
+
+/**
+ * Builds a context from the raw parts of a request (what `@paste/httpserver` does for every
+ * request). Throws {@link MalformedRequestError} (a 400) for a malformed target or Host.
+ */
+export function contextFromParts(parts: RequestParts, options: ContextOptions = {}): Context {
+  return buildContext(parts, compileTrust(options.trustProxy), options)
+}
+
+/**
+ * Compiles the options once and returns a fast per-request context builder.
+ *
+ * @example
+ * const build = contextBuilder({ trustProxy: ['loopback'] })
+ * const context = build({ target: req.url, header: (n) => req.headers[n], secure: false })
+ */
+export function contextBuilder(options: ContextOptions = {}): (parts: RequestParts) => Context {
+  const trusted = compileTrust(options.trustProxy)
+  return (parts) => buildContext(parts, trusted, options)
+}
+
+function buildContext(
+  parts: RequestParts,
+  trusted: (address: string, hop: number) => boolean,
+  options: ContextOptions,
+): Context {
+  let target = parts.target
+  let host = parts.header('host') ?? undefined
+  if (target.length > 0 && target.charCodeAt(0) !== 47 /* / */) {
+    if (target === '*') target = '/'
+    else {
+      // absolute-form: the target's authority replaces Host (RFC 9112 section 3.2.2)
+      const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)([^#]*)$/.exec(target)
+      if (!m) throw new MalformedRequestError('malformed request target')
+      host = m[1]!
+      target = m[2] === '' ? '/' : m[2]!
+      if (target[0] !== '/') target = `/${target}`
+    }
+  }
+  const q = target.indexOf('?')
+  const rawPath = q === -1 ? target : target.slice(0, q)
+  const path = normalizePath(rawPath)
+  if (path === null) throw new MalformedRequestError('malformed request path')
+  if (host === undefined || !HOST.test(host))
+    throw new MalformedRequestError('missing or malformed Host')
+  const view = resolveClientView(parts.remoteAddress ?? '', parts.header, trusted)
+  const scheme =
+    view.scheme === 'https' || view.scheme === 'http'
+      ? view.scheme
+      : parts.secure
+        ? 'https'
+        : 'http'
+  const visibleHost = view.host !== undefined && HOST.test(view.host) ? view.host : host
+  const scriptName = options.scriptName ?? ''
+  let pathInfo = path
+  if (scriptName !== '') {
+    if (!(path === scriptName || path.startsWith(`${scriptName}/`)))
+      throw new MalformedRequestError('path outside the mount point')
+    pathInfo = path.slice(scriptName.length)
+  }
+  const init: ContextInit = {
+    scheme,
+    host: visibleHost,
+    scriptName,
+    pathInfo,
+    search: q === -1 || q === target.length - 1 ? '' : target.slice(q),
+    remoteAddress: view.remoteAddress,
+  }
+  if (parts.remotePort !== undefined && view.remoteAddress === parts.remoteAddress)
+    init.remotePort = parts.remotePort
+  if (parts.signal) init.signal = parts.signal
+  if (options.logger) init.logger = options.logger
+  return new Context(init)
+}
+
+/** Options for {@link createContext}. */
+export interface CreateContextOptions extends ContextOptions {
+  /** The peer's address. @default '' (or 127.0.0.1 for in-process tests) */
+  remoteAddress?: string
+  /** The peer's port. */
+  remotePort?: number
+  /** Fires when the client goes away. @default request.signal */
+  signal?: AbortSignal
+}
+
+/**
+ * Builds a context for a standard `Request` (for Deno, Bun, Workers or in-process tests).
+ *
+ * @example
+ * export default { fetch: (request) => app(request, createContext(request)) }
+ */
+export function createContext(request: Request, options: CreateContextOptions = {}): Context {
+  const url = new URL(request.url)
+  const parts: RequestParts = {
+    target: url.pathname + url.search,
+    header: (name) =>
+      name === 'host' ? (request.headers.get('host') ?? url.host) : request.headers.get(name),
+    remoteAddress: options.remoteAddress ?? '',
+    secure: url.protocol === 'https:',
+    signal: options.signal ?? request.signal,
+  }
+  if (options.remotePort !== undefined) parts.remotePort = options.remotePort
+  return contextFromParts(parts, options)
+}
+
+/**
+ * Runs an App on a standard Fetch handler signature: the one-line adapter for Deno, Bun,
+ * Cloudflare Workers and service workers. Thrown HTTP errors become their responses, other
+ * errors a plain 500.
+ *
+ * @example
+ * Deno.serve(toFetchHandler(app))
+ * export default { fetch: toFetchHandler(app) }   // Bun, Workers
+ */
+export function toFetchHandler(
+  app: App,
+  options: CreateContextOptions = {},
+): (request: Request) => Promise<Response> {
+  return async function fetchHandler(request) {
+    let context: Context
+    try {
+      context = createContext(request, options)
+      return await app(request, context)
+    } catch (error) {
+      if (isHttpError(error)) return error.toResponse(request)
+      ;(options.logger ?? consoleLogger).error('unhandled error', { error })
+      return internalServerError()
+    }
+  }
+}

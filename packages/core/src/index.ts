@@ -1,0 +1,30 @@
+export { type App, compose, type Middleware, pipe } from './app.js'
+export { Context, type ContextChanges, type ContextInit, createKey, type Key } from './context.js'
+export {
+  type ContextOptions,
+  type CreateContextOptions,
+  contextBuilder,
+  contextFromParts,
+  createContext,
+  isValidHost,
+  type RequestParts,
+  toFetchHandler,
+} from './create.js'
+export {
+  HTTP_ERROR,
+  type HttpErrorLike,
+  internalServerError,
+  isHttpError,
+  MalformedRequestError,
+} from './error.js'
+export {
+  type ClientView,
+  compileTrust,
+  type ForwardedElement,
+  parseForwarded,
+  resolveClientView,
+  type TrustProxy,
+} from './forwarded.js'
+export { addressMatcher, type Cidr, type IpBytes, inCidr, parseCidr, parseIp } from './ip.js'
+export { consoleLogger, type Logger, silentLogger } from './logger.js'
+export { isPathPrefix, normalizePath } from './path.js'

@@ -1,0 +1,62 @@
+import fc from 'fast-check'
+import { describe, expect, test } from 'vitest'
+import { isPathPrefix, normalizePath } from './path.js'
+
+describe('normalizePath', () => {
+  test.each([
+    ['/', '/'],
+    ['/a/b', '/a/b'],
+    ['/a/b/', '/a/b/'],
+    ['//admin', '/admin'],
+    ['/x/../admin', '/admin'],
+    ['/%61dmin', '/admin'],
+    ['/admin%2Fx', '/admin%2Fx'],
+    ['/admin%2fx', '/admin%2Fx'],
+    ['/admin;x', '/admin;x'],
+    ['/a/./b/../c', '/a/c'],
+    ['/../../etc/passwd', '/etc/passwd'],
+    ['/%2e%2e/%2E%2E/etc', '/etc'],
+    ['/a/%2e', '/a/'],
+    ['/a/..', '/'],
+    ['/a b', '/a%20b'],
+    ['/caf\u00e9', '/caf%C3%A9'],
+    ['/a\\..\\b', '/a%5C..%5Cb'],
+    ['/style.css', '/style.css'],
+    ['/.well-known/x', '/.well-known/x'],
+  ])('%s -> %s', (raw, expected) => {
+    expect(normalizePath(raw)).toBe(expected)
+  })
+
+  test.each(['', 'a/b', '/%', '/%zz', '/%4', '/\ud800'])('rejects %j', (raw) => {
+    expect(normalizePath(raw)).toBeNull()
+  })
+
+  test('is idempotent and never yields dot segments or empty segments', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (s) => {
+        const once = normalizePath(`/${s}`)
+        if (once === null) return
+        expect(normalizePath(once)).toBe(once)
+        expect(once.split('/').slice(1, -1)).not.toContain('')
+        expect(once.split('/')).not.toContain('..')
+        expect(once.split('/')).not.toContain('.')
+      }),
+    )
+  })
+
+  test('a 64 KiB hostile path normalises quickly', () => {
+    const started = performance.now()
+    normalizePath(`/${'%2e%2e/'.repeat(8192)}`)
+    normalizePath(`/${'a/'.repeat(32768)}`)
+    expect(performance.now() - started).toBeLessThan(50)
+  })
+})
+
+describe('isPathPrefix', () => {
+  test('matches whole segments only', () => {
+    expect(isPathPrefix('/blog', '/blog')).toBe(true)
+    expect(isPathPrefix('/blog', '/blog/x')).toBe(true)
+    expect(isPathPrefix('/blog', '/blogger')).toBe(false)
+    expect(isPathPrefix('', '/anything')).toBe(true)
+  })
+})
