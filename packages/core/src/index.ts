@@ -27,4 +27,5 @@ export {
 } from './forwarded.js'
 export { addressMatcher, type Cidr, type IpBytes, inCidr, parseCidr, parseIp } from './ip.js'
 export { consoleLogger, type Logger, silentLogger } from './logger.js'
+export { type LoginDetails, type LoginManager, loginKey } from './login.js'
 export { isPathPrefix, normalizePath } from './path.js'
