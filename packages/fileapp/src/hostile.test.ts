@@ -1,0 +1,138 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { isAbsolute, join, relative, sep } from 'node:path'
+import { contextFromParts, normalizePath } from '@paste/core'
+import { useServer } from '@paste-tooling/testing'
+import fc from 'fast-check'
+import { afterAll, describe, expect, test } from 'vitest'
+import { rawRequest } from '../test/helpers.js'
+import { directoryApp, resolveInside } from './index.js'
+
+// /tmp/x/static (served), /tmp/x/static-secret/key and /tmp/x/secret.txt (must never leak)
+const base = realpathSync(mkdtempSync(join(tmpdir(), 'paste-hostile-')))
+const root = join(base, 'static')
+mkdirSync(join(root, 'sub'), { recursive: true })
+mkdirSync(join(base, 'static-secret'))
+writeFileSync(join(root, 'ok.txt'), 'public')
+writeFileSync(join(root, 'sub', 'deep.txt'), 'deep')
+writeFileSync(join(base, 'static-secret', 'key'), 'TOPSECRET-sibling')
+writeFileSync(join(base, 'secret.txt'), 'TOPSECRET-parent')
+afterAll(() => rmSync(base, { recursive: true, force: true }))
+
+/** Hostile request targets, sent byte for byte. */
+export const HOSTILE = [
+  '/../secret.txt',
+  '/sub/../../secret.txt',
+  '/%2e%2e/secret.txt',
+  '/%2E%2E/%2e%2e/secret.txt',
+  '/.%2e/secret.txt',
+  '/..%2fsecret.txt',
+  '/..%2Fstatic-secret%2Fkey',
+  '/..%5csecret.txt',
+  '/..%5Cstatic-secret%5Ckey',
+  '/%5c..%5c..%5csecret.txt',
+  '/\\..\\secret.txt',
+  '/%252e%252e%252fsecret.txt',
+  '/%25%32%65%25%32%65/secret.txt',
+  '/ok.txt%00.png',
+  '/%00',
+  '/..%00/secret.txt',
+  '/%c0%ae%c0%ae/secret.txt',
+  '/%ff%fe',
+  '/%',
+  '/%zz',
+  '/../static-secret/key',
+  '/%2e%2e/static-secret/key',
+  '//evil.com/%2e%2e',
+  '/sub/%2e%2e%2f%2e%2e%2fsecret.txt',
+  `/${'a'.repeat(300)}`,
+  `/${'a/'.repeat(3000)}x`,
+  `/${'%2e%2e/'.repeat(50)}secret.txt`,
+  '/ok.txt/..%2f..%2fsecret.txt',
+  '/.git/config',
+  '/sub/.%2e/.%2e/secret.txt',
+]
+
+describe('traversal through a real server with raw requests', () => {
+  const server = useServer(() => directoryApp(root))
+  for (const target of HOSTILE) {
+    test(`refused: ${target.slice(0, 60)}`, async () => {
+      const res = await rawRequest(server().url, target)
+      expect([400, 403, 404]).toContain(res.status)
+      const body = res.body.toString('latin1')
+      expect(body).not.toContain('TOPSECRET')
+      expect(body).not.toContain(base)
+    })
+  }
+  test('the legitimate files still work', async () => {
+    expect((await rawRequest(server().url, '/sub/deep.txt')).body.toString()).toBe('deep')
+    expect((await rawRequest(server().url, '/sub/./../ok.txt')).body.toString()).toBe('public')
+  })
+})
+
+describe('property: the resolved file is inside the root, or the request is refused', () => {
+  const piece = fc.constantFrom(
+    '/',
+    '.',
+    '..',
+    '%2e',
+    '%2E',
+    '%2f',
+    '%2F',
+    '%5c',
+    '%5C',
+    '\\',
+    '%00',
+    '%25',
+    '%',
+    'a',
+    'ok.txt',
+    'sub',
+    'static-secret',
+    'secret.txt',
+    '%c0%ae',
+    ';',
+    ':',
+    '~',
+  )
+  const target = fc.array(piece, { maxLength: 24 }).map((parts) => `/${parts.join('')}`)
+
+  test('resolveInside on every normalised path', () => {
+    fc.assert(
+      fc.property(target, (raw) => {
+        const pathInfo = normalizePath(raw)
+        if (pathInfo === null) return // the server answers 400 before any app runs
+        const r = resolveInside(root, pathInfo)
+        if (!r.ok) return
+        const rel = relative(root, r.path)
+        expect(rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))).toBe(true)
+        expect(r.path === root || r.path.startsWith(root + sep)).toBe(true)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  test('directoryApp never answers with a file outside the root, never a 500', async () => {
+    const app = directoryApp(root)
+    await fc.assert(
+      fc.asyncProperty(target, async (raw) => {
+        let context: ReturnType<typeof contextFromParts>
+        try {
+          context = contextFromParts({
+            target: raw,
+            header: (n) => (n === 'host' ? 'localhost' : null),
+            secure: false,
+          })
+        } catch {
+          return // malformed target: 400 from the server
+        }
+        const res = await app(new Request('http://localhost/'), context)
+        const body = await res.text()
+        expect(res.status).not.toBe(500)
+        expect(body).not.toContain('TOPSECRET')
+        if (res.status === 200) expect(['public', 'deep']).toContain(body)
+      }),
+      { numRuns: 500 },
+    )
+  })
+})

@@ -1,0 +1,32 @@
+export {
+  clientError,
+  type DataAppOptions,
+  type DirectoryAppOptions,
+  dataApp,
+  directoryApp,
+  type FileAppOptions,
+  fileApp,
+  methodNotAllowed,
+  rootGuard,
+  wantsFresh,
+} from './apps.js'
+export { FILE_SOURCE, type FileSource, fileSource } from './fast.js'
+export type { CacheControlOptions, DispositionOptions } from './headers.js'
+export { formatHttpDate, parseHttpDate } from './http-date.js'
+export type { FileMeta, Meta } from './meta.js'
+export { type ByteRange, planRanges, type RangeLimits, type RangePlan } from './range.js'
+export {
+  type DotfilePolicy,
+  isInside,
+  type Resolved,
+  type ResolveOptions,
+  resolveInside,
+} from './resolve.js'
+export {
+  contentTypeOf,
+  createFileServer,
+  type FileServer,
+  type HeadersInitLike,
+  type RepresentationOverrides,
+  type ServeFileOptions,
+} from './server.js'
