@@ -1,0 +1,73 @@
+import { parseParameters, splitList, trimOws } from './syntax.js'
+
+/*
+ * The Accept-* request headers, RFC 9110 section 12.4 and 12.5:
+ *
+ *   Accept          = #( media-range [ weight ] )
+ *   media-range     = ( "*\/*" / ( type "/" "*" ) / ( type "/" subtype ) ) parameters
+ *   Accept-Encoding = #( codings [ weight ] )
+ *   Accept-Language = #( language-range [ weight ] )
+ *   weight          = OWS ";" OWS "q=" qvalue
+ *   qvalue          = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )
+ *
+ * Parsed leniently, following Paste's mimeparse: a missing, malformed or out-of-range q
+ * counts as 1; `*` alone means `*\/*`, `text` means `text/*`. Elements that are not
+ * recognisable at all are dropped.
+ */
+
+/** One element of an Accept-* header. */
+export interface AcceptEntry {
+  /** The media range, coding or language range, lower-cased (`text/html`, `gzip`, `en-gb`). */
+  value: string
+  /** Parameters other than `q` (names lower-cased), e.g. `{ level: '1' }`. */
+  params: Record<string, string>
+  /** The weight, 0 to 1 (0 means "not acceptable"). */
+  q: number
+  /** Position in the header (0-based), for stable tie-breaking. */
+  index: number
+}
+
+// A lenient decimal for q (digits, optional fraction): linear, no nested quantifiers.
+const DECIMAL = /^(?:\d{1,10}(?:\.\d{0,10})?|\.\d{1,10})$/
+
+function parseQ(raw: string | undefined): number {
+  if (raw === undefined || !DECIMAL.test(raw)) return 1
+  const q = Number(raw)
+  return q >= 0 && q <= 1 ? q : 1
+}
+
+/**
+ * Parses an Accept, Accept-Encoding, Accept-Charset or Accept-Language header into its
+ * elements, sorted by q (highest first, header order among equals). Elements with `q=0` are
+ * kept: they say what is *not* acceptable. Never throws; returns `[]` for a missing header.
+ *
+ * @example
+ * parseAccept('text/html;level=1, *\/*;q=0.1')
+ * // [{ value: 'text/html', params: { level: '1' }, q: 1, index: 0 },
+ * //  { value: '*\/*', params: {}, q: 0.1, index: 1 }]
+ */
+export function parseAccept(header: string | null | undefined): AcceptEntry[] {
+  if (!header) return []
+  const entries: AcceptEntry[] = []
+  for (const element of splitList(header)) {
+    const semi = element.indexOf(';')
+    const value = trimOws(semi === -1 ? element : element.slice(0, semi)).toLowerCase()
+    const params = semi === -1 ? {} : (parseParameters(element.slice(semi + 1)) ?? {})
+    const q = parseQ(params.q)
+    delete params.q
+    entries.push({ value, params, q, index: entries.length })
+  }
+  return entries.sort((a, b) => b.q - a.q || a.index - b.index)
+}
+
+/** The best of several candidates: highest q, then most specific, then header order. */
+export interface Candidate {
+  q: number
+  specificity: number
+  index: number
+}
+
+/** Compares two candidates; negative when `a` is better. */
+export function compareCandidates(a: Candidate, b: Candidate): number {
+  return b.q - a.q || b.specificity - a.specificity || a.index - b.index
+}

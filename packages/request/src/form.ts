@@ -1,0 +1,103 @@
+import { concat, limitedChunks } from './body.js'
+import { parseContentType } from './content-type.js'
+import { RequestBodyError } from './error.js'
+import { MultiDict } from './multidict.js'
+import { type MultipartLimits, parseMultipart } from './multipart.js'
+import { parseUrlencoded } from './urlencoded.js'
+
+/** Limits for {@link readForm}. Every limit is checked while the body streams in. */
+export interface ReadFormOptions {
+  /**
+   * The most bytes read from the body; past it the stream is cancelled and a 413 thrown.
+   * @default 1 MiB for urlencoded, 10 MiB for multipart
+   */
+  maxBytes?: number
+  /** The most non-file fields (413 past it). @default 1000 */
+  maxFields?: number
+  /** The most bytes in one uploaded file (413 past it). @default 10 MiB */
+  maxFileBytes?: number
+  /** The most uploaded files (413 past it). @default 20 */
+  maxFiles?: number
+  /** The most bytes in one non-file multipart field (413 past it). @default 1 MiB */
+  maxFieldBytes?: number
+  /** The most bytes in the headers of one multipart part (413 past it). @default 8 KiB */
+  maxHeaderBytes?: number
+}
+
+const KiB = 1024
+const MiB = 1024 * KiB
+
+const URLENCODED = 'application/x-www-form-urlencoded'
+const MULTIPART = 'multipart/form-data'
+// boundary := 0*69<bchars> bcharsnospace   (RFC 2046 section 5.1.1)
+const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/
+
+function limit(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!Number.isInteger(value) || value < 0)
+    throw new TypeError(`@paste/request: readForm ${name} must be a non-negative integer`)
+  return value
+}
+
+/**
+ * Reads an HTML form from the request body: `application/x-www-form-urlencoded` or
+ * `multipart/form-data` (RFC 7578), as a {@link MultiDict} of strings and `File`s. The body
+ * is streamed and every limit is enforced while reading, so no more than `maxBytes` (plus one
+ * chunk) is ever held. A request without a body and without a Content-Type gives an empty
+ * form. Throws {@link RequestBodyError}: 413 over a limit (also up front from
+ * Content-Length), 415 for another content type or a Content-Encoding, 400 for a malformed
+ * body or invalid UTF-8. The body can be read only once.
+ *
+ * @example
+ * const form = await readForm(request, { maxBytes: 64 * 1024 })
+ * const title = form.get('title')           // string | File | undefined
+ * const tags = form.getAll('tag')
+ */
+export async function readForm(
+  request: Request,
+  options: ReadFormOptions = {},
+): Promise<MultiDict<string | File>> {
+  const limits = resolveLimits(options)
+  const header = request.headers.get('content-type')
+  // No body and no type (a GET): an empty form, as Paste's parse_formvars gives.
+  if (request.body === null && header === null) return new MultiDict()
+  const type = parseContentType(header)
+  const isUrlencoded = type?.type === URLENCODED
+  if (!isUrlencoded && type?.type !== MULTIPART)
+    throw new RequestBodyError(415, 'expected a urlencoded or multipart/form-data body')
+  const charset = type.params.charset?.toLowerCase()
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'us-ascii')
+    throw new RequestBodyError(415, 'only UTF-8 forms are supported')
+  // RFC 9110 15.5.16: an unsupported content coding is a 415.
+  const coding = request.headers.get('content-encoding')
+  if (coding !== null && coding.trim().toLowerCase() !== 'identity')
+    throw new RequestBodyError(415, 'encoded request bodies are not supported')
+  const maxBytes = limits.maxBytes ?? (isUrlencoded ? MiB : 10 * MiB)
+  const declared = request.headers.get('content-length')
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes)
+    throw new RequestBodyError(413, `the body exceeds ${maxBytes} bytes`)
+  if (request.bodyUsed) throw new TypeError('@paste/request: the request body was already read')
+  const empty = new ReadableStream<Uint8Array>({ start: (c) => c.close() })
+  const chunks = limitedChunks(request.body ?? empty, maxBytes)
+  if (isUrlencoded) {
+    const parts: Uint8Array[] = []
+    for await (const chunk of chunks) parts.push(chunk)
+    return parseUrlencoded(concat(parts), limits.maxFields)
+  }
+  const boundary = type.params.boundary
+  if (boundary === undefined || !BOUNDARY.test(boundary))
+    throw new RequestBodyError(400, 'multipart/form-data without a valid boundary')
+  return parseMultipart(chunks, boundary, limits)
+}
+
+function resolveLimits(options: ReadFormOptions): MultipartLimits & { maxBytes?: number } {
+  const limits: MultipartLimits & { maxBytes?: number } = {
+    maxFields: limit('maxFields', options.maxFields, 1000),
+    maxFiles: limit('maxFiles', options.maxFiles, 20),
+    maxFileBytes: limit('maxFileBytes', options.maxFileBytes, 10 * MiB),
+    maxFieldBytes: limit('maxFieldBytes', options.maxFieldBytes, MiB),
+    maxHeaderBytes: limit('maxHeaderBytes', options.maxHeaderBytes, 8 * KiB),
+  }
+  if (options.maxBytes !== undefined) limits.maxBytes = limit('maxBytes', options.maxBytes, 0)
+  return limits
+}
