@@ -1,0 +1,70 @@
+import { isNullBodyStatus } from './headers.js'
+
+/** How a response body ended. */
+export type BodyOutcome = 'complete' | 'error' | 'cancel'
+
+/** Called once when a body ends; `error` is the stream error or the cancel reason. */
+export type BodyDoneCallback = (outcome: BodyOutcome, error?: unknown) => void
+
+/**
+ * Returns a response whose body calls `callback` exactly once when it ends: `'complete'` when
+ * the last chunk has been read, `'error'` when the source stream fails, `'cancel'` when the
+ * consumer (the server, on a client disconnect) cancels it, which is forwarded to the source.
+ * The wrapper is pull-based: it reads from the source only when the consumer asks, so
+ * backpressure is kept. A response without a body completes at once (on a microtask). An
+ * exception thrown by the callback is reported with `console.error` and otherwise ignored.
+ * Note that a body that nobody reads nor cancels never ends: servers must do one or the other.
+ *
+ * @example
+ * const lock = await acquire()
+ * return onBodyDone(await app(request, context), (outcome) => lock.release())
+ */
+export function onBodyDone(response: Response, callback: BodyDoneCallback): Response {
+  let done = false
+  const finish = (outcome: BodyOutcome, error?: unknown) => {
+    if (done) return
+    done = true
+    try {
+      if (outcome === 'complete') callback(outcome)
+      else callback(outcome, error)
+    } catch (callbackError) {
+      console.error('@paste/response: onBodyDone callback threw', callbackError)
+    }
+  }
+  const source = response.body
+  if (source === null || isNullBodyStatus(response.status)) {
+    queueMicrotask(() => finish('complete'))
+    return response
+  }
+  const reader = source.getReader()
+  const wrapped = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let result: Awaited<ReturnType<typeof reader.read>>
+        try {
+          result = await reader.read()
+        } catch (error) {
+          controller.error(error)
+          finish('error', error)
+          return
+        }
+        if (result.done) {
+          controller.close()
+          finish('complete')
+        } else {
+          controller.enqueue(result.value)
+        }
+      },
+      cancel(reason) {
+        finish('cancel', reason)
+        return reader.cancel(reason)
+      },
+    },
+    { highWaterMark: 0 },
+  )
+  return new Response(wrapped, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  })
+}

@@ -1,0 +1,83 @@
+import { type App, type Context, isHttpError } from '@paste/core'
+import { isNullBodyStatus } from './headers.js'
+
+/** Anything `new Headers()` accepts. */
+type HeadersInit = NonNullable<ConstructorParameters<typeof Headers>[0]>
+/** Anything `new Response()` accepts as a body. */
+type BodyInit = NonNullable<ConstructorParameters<typeof Response>[0]>
+
+/** What {@link rewriteResponse} changes; anything left out is kept. */
+export interface ResponseChanges {
+  /** The new status. Changing to 204/205/304 drops (cancels) the body. */
+  status?: number
+  /** The new reason phrase. @default the old one when the status is unchanged, else '' */
+  statusText?: string
+  /**
+   * Either the complete new header set (HeadersInit: nothing old is kept), or a function that
+   * edits a mutable copy of the old headers.
+   */
+  headers?: HeadersInit | ((headers: Headers) => void)
+  /**
+   * A new body. The old body is cancelled (so its source is released) and `Content-Length`
+   * is dropped unless the new headers are given as a complete set.
+   */
+  body?: BodyInit | null
+}
+
+/**
+ * Builds a new Response from another with some parts replaced (Paste's `intercept_output`
+ * rewrite step). The old body is moved, not read, when it is kept; `Set-Cookie` values stay
+ * separate. Throws a `TypeError`/`RangeError` as `new Response` does for an invalid status.
+ *
+ * @example
+ * return rewriteResponse(response, { status: 404, body: 'gone', headers: (h) => h.set('content-type', 'text/plain') })
+ */
+export function rewriteResponse(response: Response, changes: ResponseChanges): Response {
+  const status = changes.status ?? response.status
+  const statusText = changes.statusText ?? (status === response.status ? response.statusText : '')
+  const headers =
+    changes.headers === undefined || typeof changes.headers === 'function'
+      ? new Headers(response.headers)
+      : new Headers(changes.headers)
+  if (typeof changes.headers === 'function') changes.headers(headers)
+  let body: BodyInit | null = response.body
+  if ('body' in changes && changes.body !== undefined) {
+    body = changes.body
+    if (typeof changes.headers !== 'object' || changes.headers === null)
+      headers.delete('content-length')
+  }
+  if (isNullBodyStatus(status)) body = null
+  if (body !== response.body && response.body !== null && !response.bodyUsed) {
+    response.body.cancel().catch(() => {})
+  }
+  return new Response(body, { status, statusText, headers })
+}
+
+/** Decides what to send instead of an app's response; may return it unchanged. */
+export type ResponseInterceptor = (
+  response: Response,
+  request: Request,
+  context: Context,
+) => Response | Promise<Response>
+
+/**
+ * Wraps an App so that `intercept` sees every response it produces, including the response
+ * of an HTTP error it throws (rendered with the error's own `toResponse`), and may return
+ * another one: the tool every filter needs. Errors that are not HTTP errors propagate.
+ *
+ * @example
+ * const noStore = interceptResponse(app, (response) =>
+ *   rewriteResponse(response, { headers: (h) => h.set('cache-control', 'no-store') }))
+ */
+export function interceptResponse(app: App, intercept: ResponseInterceptor): App {
+  return async function intercepted(request, context) {
+    let response: Response
+    try {
+      response = await app(request, context)
+    } catch (error) {
+      if (!isHttpError(error)) throw error
+      response = error.toResponse(request, context)
+    }
+    return intercept(response, request, context)
+  }
+}
