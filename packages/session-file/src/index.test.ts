@@ -1,0 +1,168 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type App, pipe, silentLogger } from '@paste/core'
+import { createSessionId, getSession, session } from '@paste/session'
+import { storeConformance } from '@paste/session/conformance'
+import { matrix } from '@paste-tooling/testing'
+import { afterAll, describe, expect, test } from 'vitest'
+import { rec, recorder, tempDir } from '../test/helpers.js'
+import { fileStore } from './index.js'
+
+describe('fileStore conformance', () => {
+  for (const { name, run } of storeConformance(() =>
+    fileStore({ dir: tempDir(), logger: silentLogger }),
+  ))
+    test(name, run)
+
+  test('two store instances on one directory (as two processes) lose no update', async () => {
+    const dir = tempDir()
+    const stores = [fileStore({ dir }), fileStore({ dir })]
+    const id = createSessionId()
+    const increment = async (i: number) => {
+      const store = stores[i % 2]!
+      for (;;) {
+        const cur = await store.get(id)
+        const v = cur?.version ?? 0
+        const ok = await store.set(id, rec({ n: ((cur?.data.n as number) ?? 0) + 1 }, v + 1), {
+          ttl: 60_000,
+          expectedVersion: v,
+        })
+        if (ok) return
+      }
+    }
+    await Promise.all(Array.from({ length: 16 }, (_, i) => increment(i)))
+    expect((await stores[0]!.get(id))?.data.n).toBe(16)
+  })
+})
+
+describe('files', () => {
+  test('are named from the id only, mode 0600 in a 0700 directory, with no temporary file left', async () => {
+    const dir = tempDir()
+    const store = fileStore({ dir })
+    const id = createSessionId()
+    await store.set(id, rec({ a: 1 }), { ttl: 60_000 })
+    expect(readdirSync(dir)).toEqual([`${id}.json`])
+    expect(statSync(join(dir, `${id}.json`)).mode & 0o777).toBe(0o600)
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+  })
+
+  test('a malformed id never reaches the file system', async () => {
+    const dir = tempDir()
+    const store = fileStore({ dir })
+    await store.set(createSessionId(), rec({}), { ttl: 60_000 })
+    writeFileSync(join(dir, '..', 'victim'), 'secret')
+    for (const bad of ['../victim', '..%2fvictim', '/etc/passwd', 'victim']) {
+      expect(await store.get(bad)).toBeUndefined()
+      await store.destroy(bad)
+      await expect(store.set(bad, rec({}), { ttl: 1000 })).rejects.toThrow(/malformed session id/)
+    }
+    expect(readFileSync(join(dir, '..', 'victim'), 'utf8')).toBe('secret')
+  })
+
+  test('a corrupt file is logged and treated as missing, then replaced', async () => {
+    const dir = tempDir()
+    const log = recorder()
+    const store = fileStore({ dir, logger: log.logger })
+    const id = createSessionId()
+    await store.set(id, rec({ a: 1 }), { ttl: 60_000 })
+    for (const garbage of [
+      '{"format":1,"vers',
+      'null',
+      '{"format":1,"version":"x"}',
+      '\u0000\u0001',
+    ]) {
+      writeFileSync(join(dir, `${id}.json`), garbage)
+      expect(await store.get(id)).toBeUndefined()
+    }
+    expect(log.entries.filter((e) => e.level === 'warn' && /corrupt/.test(e.message))).toHaveLength(
+      4,
+    )
+    expect(log.entries.some((e) => e.message.includes(id))).toBe(false)
+    expect(await store.set(id, rec({ b: 2 }), { ttl: 60_000, expectedVersion: 0 })).toBe(true)
+    expect((await store.get(id))?.data).toEqual({ b: 2 })
+  })
+
+  test('cleanup removes expired and corrupt sessions and crash leftovers, keeps live ones', async () => {
+    const dir = tempDir()
+    let now = Date.now()
+    const store = fileStore({ dir, now: () => now, cleanupInterval: 0, logger: silentLogger })
+    const live = createSessionId()
+    const old = createSessionId()
+    const corrupt = createSessionId()
+    await store.set(live, rec({}), { ttl: 120_000 })
+    await store.set(old, rec({}), { ttl: 1000 })
+    writeFileSync(join(dir, `${corrupt}.json`), 'garbage')
+    writeFileSync(join(dir, `.${live}.0123456789abcdef.tmp`), 'half-written')
+    writeFileSync(join(dir, 'unrelated.txt'), 'not ours')
+    now += 60_000
+    expect(await store.cleanup()).toBe(3)
+    expect(readdirSync(dir).sort()).toEqual([`${live}.json`, 'unrelated.txt'].sort())
+  })
+
+  test('writes start a background cleanup every cleanupInterval', async () => {
+    const dir = tempDir()
+    let now = Date.now()
+    const store = fileStore({ dir, now: () => now, cleanupInterval: 10_000 })
+    const old = createSessionId()
+    await store.set(old, rec({}), { ttl: 1000 })
+    now += 11_000
+    await store.set(createSessionId(), rec({}), { ttl: 60_000 })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(readdirSync(dir)).not.toContain(`${old}.json`)
+    expect(await store.length()).toBe(1)
+  })
+
+  test('bad options throw a TypeError naming the option', () => {
+    expect(() => fileStore({} as never)).toThrow(/@paste\/session-file: dir/)
+    expect(() => fileStore({ dir: '/tmp/x', mode: 0o7777 })).toThrow(/mode/)
+    expect(() => fileStore({ dir: '/tmp/x', lockTimeout: -1 })).toThrow(/lockTimeout/)
+  })
+})
+
+describe('through the session middleware', () => {
+  const info = { value: '' }
+  const app: App = async (request, context) => {
+    const s = await getSession<{ info: string }>(context)
+    if (new URL(request.url).pathname === '/put') s.set('info', info.value)
+    return new Response(s.get('info') ?? 'no-info')
+  }
+  const dir = tempDir()
+
+  // Paste's test_session used FileSession, its default store
+  matrix(
+    "Paste's test_session on files",
+    () => pipe(app, session({ store: fileStore({ dir }) })),
+    async (fetch) => {
+      expect(await (await fetch('/get')).text()).toBe('no-info')
+      info.value = 'test'
+      const put = await fetch('/put')
+      const cookie = put.headers.getSetCookie()[0]!.split(';')[0]!
+      expect(await (await fetch('/get', { headers: { cookie } })).text()).toBe('test')
+      expect(await (await fetch('/get')).text()).toBe('no-info')
+    },
+    { logger: silentLogger },
+  )
+
+  matrix(
+    'a cookie naming a path is a new session, not a file read',
+    () => pipe(app, session({ store: fileStore({ dir }) })),
+    async (fetch) => {
+      writeFileSync(
+        join(dir, '..', 'victim.json'),
+        JSON.stringify({
+          format: 1,
+          version: 1,
+          createdAt: Date.now(),
+          touchedAt: Date.now(),
+          expiresAt: Date.now() + 1e6,
+          data: { info: 'stolen' },
+        }),
+      )
+      const response = await fetch('/get', { headers: { cookie: 'sid=../victim' } })
+      expect(await response.text()).toBe('no-info')
+    },
+    { logger: silentLogger },
+  )
+})

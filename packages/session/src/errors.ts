@@ -1,0 +1,58 @@
+import { HTTP_ERROR, type HttpErrorLike } from '@paste/core'
+
+/**
+ * Thrown by `getSession` (and by `regenerate`/`destroy`/`touch`) when the store fails or
+ * times out: a branded HTTP error (503 by default) whose response says only "Service
+ * Unavailable"; the cause is logged, never shown. The session middleware renders it
+ * without a Set-Cookie.
+ *
+ * @example
+ * try { await getSession(context) } catch (error) {
+ *   if (error instanceof SessionUnavailableError) return new Response('try later', { status: 503 })
+ *   throw error
+ * }
+ */
+export class SessionUnavailableError extends Error implements HttpErrorLike {
+  readonly [HTTP_ERROR] = true as const
+  readonly status: 500 | 503
+  readonly expose = false
+  override readonly name = 'SessionUnavailableError'
+
+  constructor(message: string, options: { status?: 500 | 503; cause?: unknown } = {}) {
+    super(message, { cause: options.cause })
+    this.status = options.status ?? 503
+  }
+
+  toResponse(): Response {
+    return failureResponse(this.status)
+  }
+}
+
+/** Thrown when a store call takes longer than `storeTimeout`. */
+export class StoreTimeoutError extends Error {
+  override readonly name = 'StoreTimeoutError'
+}
+
+/** A plain 5xx response carrying nothing of the cause. */
+export function failureResponse(status: 500 | 503): Response {
+  const text = status === 503 ? 'Service Unavailable\n' : 'Internal Server Error\n'
+  return new Response(text, {
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+  })
+}
+
+/** Runs a store call with a deadline (a hung store must not hang the request). */
+export function bounded<T>(call: () => Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreTimeoutError(`store ${what} took over ${ms} ms`)), ms)
+  })
+  let pending: Promise<T>
+  try {
+    pending = Promise.resolve(call())
+  } catch (error) {
+    pending = Promise.reject(error)
+  }
+  return Promise.race([pending, deadline]).finally(() => clearTimeout(timer))
+}

@@ -1,0 +1,54 @@
+/**
+ * Session ids: 256 bits from the platform's CSPRNG (Web Crypto `getRandomValues`), written
+ * as unpadded base64url (RFC 4648 section 5), 43 characters. Paste built ids from md5 of the
+ * time and `random()` and trusted whatever the cookie said (paste-map.md); here an id is
+ * only ever created by {@link createSessionId} and only ever accepted if it matches
+ * {@link SESSION_ID_PATTERN}, so a cookie can never name a file, a key prefix or a path.
+ */
+
+const ID_BYTES = 32
+
+/**
+ * The exact shape of an id: 32 bytes in unpadded base64url are 42 characters carrying 6 bits
+ * each plus a 43rd carrying the last 4 bits, whose low 2 bits are zero
+ * (`id = 42*b64url-char b64url-char-with-low-bits-clear`, RFC 4648 section 5).
+ */
+export const SESSION_ID_PATTERN: RegExp = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+/**
+ * Creates a new session id: 256 random bits, base64url.
+ *
+ * @example
+ * const id = createSessionId() // 'q3J0...' (43 characters)
+ */
+export function createSessionId(): string {
+  const bytes = new Uint8Array(ID_BYTES)
+  crypto.getRandomValues(bytes)
+  let out = ''
+  let i = 0
+  for (; i + 3 <= bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
+    out +=
+      ALPHABET[n >>> 18]! +
+      ALPHABET[(n >>> 12) & 63]! +
+      ALPHABET[(n >>> 6) & 63]! +
+      ALPHABET[n & 63]!
+  }
+  // 32 = 3*10 + 2: two bytes left, 16 bits -> three characters (the last carries 4 bits)
+  const n = (bytes[i]! << 8) | bytes[i + 1]!
+  out += ALPHABET[n >>> 10]! + ALPHABET[(n >>> 4) & 63]! + ALPHABET[(n << 2) & 63]!
+  return out
+}
+
+/**
+ * Tells whether a value is a well-formed session id (as {@link createSessionId} makes them).
+ * Stores must call it before using an id to build a file name or key.
+ *
+ * @example
+ * if (!isValidSessionId(cookieValue)) startNewSession()
+ */
+export function isValidSessionId(value: unknown): value is string {
+  return typeof value === 'string' && SESSION_ID_PATTERN.test(value)
+}
