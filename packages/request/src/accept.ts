@@ -12,8 +12,12 @@ import { parseParameters, splitList, trimOws } from './syntax.js'
  *
  * Parsed leniently, following Paste's mimeparse: a missing, malformed or out-of-range q
  * counts as 1; `*` alone means `*\/*`, `text` means `text/*`. Elements that are not
- * recognisable at all are dropped.
+ * recognisable at all are dropped. Only the first 1000 elements are read (real headers have
+ * a few dozen): a hostile header cannot make negotiation cost more than that.
  */
+
+/** The most elements of an Accept-* header that are read. */
+export const MAX_ACCEPT_ELEMENTS = 1000
 
 /** One element of an Accept-* header. */
 export interface AcceptEntry {
@@ -39,7 +43,8 @@ function parseQ(raw: string | undefined): number {
 /**
  * Parses an Accept, Accept-Encoding, Accept-Charset or Accept-Language header into its
  * elements, sorted by q (highest first, header order among equals). Elements with `q=0` are
- * kept: they say what is *not* acceptable. Never throws; returns `[]` for a missing header.
+ * kept: they say what is *not* acceptable. At most {@link MAX_ACCEPT_ELEMENTS} elements are
+ * read. Never throws; returns `[]` for a missing header.
  *
  * @example
  * parseAccept('text/html;level=1, *\/*;q=0.1')
@@ -49,7 +54,7 @@ function parseQ(raw: string | undefined): number {
 export function parseAccept(header: string | null | undefined): AcceptEntry[] {
   if (!header) return []
   const entries: AcceptEntry[] = []
-  for (const element of splitList(header)) {
+  for (const element of splitList(header, ',', MAX_ACCEPT_ELEMENTS)) {
     const semi = element.indexOf(';')
     const value = trimOws(semi === -1 ? element : element.slice(0, semi)).toLowerCase()
     const params = semi === -1 ? {} : (parseParameters(element.slice(semi + 1)) ?? {})

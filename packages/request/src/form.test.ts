@@ -40,6 +40,17 @@ describe('urlencoded', () => {
       ['', 'e'],
     ])
   })
+  test('reading the same request twice gives the same form (paste GH85 nodup)', async () => {
+    const request = post('a=1&b=2&c=3&b=4', 'application/x-www-form-urlencoded')
+    const first = await readForm(request)
+    first.append('mutated', 'x')
+    const second = await readForm(request)
+    expect(second.getAll('b')).toEqual(['2', '4'])
+    expect(second.has('mutated')).toBe(false)
+    const bad = post('a=%FF', 'application/x-www-form-urlencoded')
+    expect(await status(readForm(bad))).toBe(400)
+    expect(await status(readForm(bad))).toBe(400)
+  })
   test('a GET without body is an empty form', async () => {
     expect((await readForm(new Request('http://h/'))).size).toBe(0)
   })

@@ -46,7 +46,8 @@ function limit(name: string, value: number | undefined, fallback: number): numbe
  * chunk) is ever held. A request without a body and without a Content-Type gives an empty
  * form. Throws {@link RequestBodyError}: 413 over a limit (also up front from
  * Content-Length), 415 for another content type or a Content-Encoding, 400 for a malformed
- * body or invalid UTF-8. The body can be read only once.
+ * body or invalid UTF-8. The body is read once: calling readForm again with the same Request
+ * returns a copy of the first result (or the same error), whatever the options.
  *
  * @example
  * const form = await readForm(request, { maxBytes: 64 * 1024 })
@@ -58,6 +59,22 @@ export async function readForm(
   options: ReadFormOptions = {},
 ): Promise<MultiDict<string | File>> {
   const limits = resolveLimits(options)
+  // A body can be read once; later calls for the same Request share the first result
+  // (Paste's parse_formvars caches it in the environ the same way).
+  let pending = parsed.get(request)
+  if (pending === undefined) {
+    pending = parse(request, limits)
+    parsed.set(request, pending)
+  }
+  return new MultiDict(await pending)
+}
+
+const parsed = new WeakMap<Request, Promise<MultiDict<string | File>>>()
+
+async function parse(
+  request: Request,
+  limits: MultipartLimits & { maxBytes?: number },
+): Promise<MultiDict<string | File>> {
   const header = request.headers.get('content-type')
   // No body and no type (a GET): an empty form, as Paste's parse_formvars gives.
   if (request.body === null && header === null) return new MultiDict()

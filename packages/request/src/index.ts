@@ -1,5 +1,6 @@
 export { type AcceptEntry, parseAccept } from './accept.js'
 export { type Authorization, parseAuthorization, parseAuthParams } from './authorization.js'
+export { parseCacheControl, parseContentLength } from './cache-control.js'
 export { type ContentType, parseContentType } from './content-type.js'
 export { getCookie, parseCookies } from './cookies.js'
 export { RequestBodyError } from './error.js'
@@ -10,6 +11,7 @@ export { MultiDict } from './multidict.js'
 export { negotiateEncoding, negotiateLanguage, negotiateMediaType } from './negotiate.js'
 export { parseQuery } from './query.js'
 export { type ByteRange, type ParseRangeOptions, parseRange } from './range.js'
+export { type TypedHeaders, typedHeaders } from './typed-headers.js'
 export {
   type ConstructUrlOptions,
   constructUrl,

@@ -28,9 +28,13 @@ function isOws(c: number): boolean {
 
 /**
  * Splits a comma-separated list (`#element`), ignoring commas inside quoted strings.
- * Empty elements are dropped; elements are trimmed of OWS.
+ * Empty elements are dropped; elements are trimmed of OWS. Stops after `limit` elements.
  */
-export function splitList(value: string, separator = ','): string[] {
+export function splitList(
+  value: string,
+  separator = ',',
+  limit = Number.POSITIVE_INFINITY,
+): string[] {
   const out: string[] = []
   const sep = separator.charCodeAt(0)
   const push = (raw: string) => {
@@ -49,6 +53,7 @@ export function splitList(value: string, separator = ','): string[] {
     } else if (c === sep) {
       push(value.slice(start, i))
       start = i + 1
+      if (out.length >= limit) return out
     }
   }
   push(value.slice(start))

@@ -1,4 +1,5 @@
 import { matrix } from '@paste-tooling/testing'
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { type BodyOutcome, onBodyDone } from './body-done.js'
 import { interceptResponse } from './rewrite.js'
@@ -156,3 +157,41 @@ matrix(
     expect(cancelled).toBeDefined()
   },
 )
+
+describe('onBodyDone property', () => {
+  test('whatever the consumer and the source do, the callback runs exactly once with the right outcome', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 6 }), // chunks in the source
+        fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }), // source fails after k pulls
+        fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }), // consumer cancels after k reads
+        async (count, failAfter, cancelAfter) => {
+          const { stream } = source(
+            Array.from({ length: count }, (_, i) => `${i}`),
+            failAfter === undefined ? {} : { failAfter },
+          )
+          const { calls, callback } = recorder()
+          const reader = onBodyDone(new Response(stream), callback).body!.getReader()
+          let expected: BodyOutcome = 'complete'
+          for (let reads = 0; ; reads++) {
+            if (cancelAfter !== undefined && reads === cancelAfter) {
+              await reader.cancel('stop')
+              expected = 'cancel'
+              break
+            }
+            try {
+              const { done } = await reader.read()
+              if (done) break
+            } catch {
+              expected = 'error'
+              break
+            }
+          }
+          await Promise.resolve()
+          expect(calls.map(([outcome]) => outcome)).toEqual([expected])
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+})

@@ -57,7 +57,8 @@ export function onBodyDone(response: Response, callback: BodyDoneCallback): Resp
       },
       cancel(reason) {
         finish('cancel', reason)
-        return reader.cancel(reason)
+        // The consumer gave up: a source that already failed has nothing more to say to it.
+        return reader.cancel(reason).catch(() => {})
       },
     },
     { highWaterMark: 0 },

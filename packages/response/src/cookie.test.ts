@@ -137,3 +137,18 @@ describe('setCookie and deleteCookie', () => {
     expect(headers.getSetCookie()).toEqual(['a=1; Path=/'])
   })
 })
+
+describe('Set-Cookie is never folded', () => {
+  test('property: n distinct cookies give n separate Set-Cookie values, in order', () => {
+    const name = fc.stringMatching(/^[a-z]{1,6}$/)
+    fc.assert(
+      fc.property(fc.uniqueArray(name, { maxLength: 8 }), (names) => {
+        let response = Response.redirect('http://h/', 302)
+        for (const n of names) response = setCookie(response, n, 'v', { expires: new Date(0) })
+        expect(response.headers.getSetCookie()).toEqual(
+          names.map((n) => `${n}=v; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT`),
+        )
+      }),
+    )
+  })
+})
