@@ -7,7 +7,7 @@
  * | `context` | the context's invariants: scheme, host, scriptName / pathInfo / search shape, normalised path |
  * | `context-url` | scriptName + pathInfo + search agree with `request.url` |
  * | `request-body-read-twice` | the app read the request body (or cloned the request) after it was already consumed |
- * | `response-type` | the app returned (a promise of) a real `Response` |
+ * | `response-type` | the app returned (a promise of) a real `Response`, whose body was not already used |
  * | `status` | the status is 200-599 and not a network error (`Response.error()`) |
  * | `header-name` | header names are tokens (RFC 9110 5.1); no CGI `Status` header |
  * | `header-value` | header values hold no control characters: no CR, LF, NUL (RFC 9110 5.5) |
@@ -39,7 +39,12 @@ export type LintRule =
   | 'body-chunk'
   | 'body-abandoned'
 
-/** Every rule, in the order the table above lists them. */
+/**
+ * Every rule, in the order the table above lists them.
+ *
+ * @example
+ * lint({ ignore: LINT_RULES.filter((rule) => rule.startsWith('context')) })
+ */
 export const LINT_RULES: readonly LintRule[] = Object.freeze([
   'context',
   'context-url',

@@ -172,7 +172,14 @@ function checkContentLength(response: Response, method: string): Finding[] {
   return []
 }
 
-/** Tells whether a value is a valid URI-reference that resolves (RFC 3986 section 4.1). */
+/**
+ * Tells whether a value is a valid URI-reference that resolves (RFC 3986 section 4.1): what a
+ * Location header may hold.
+ *
+ * @example
+ * isUriReference('/a%20b?x=1') // true
+ * isUriReference('/a b')       // false: percent-encode the space
+ */
 export function isUriReference(value: string): boolean {
   if (!URI_REFERENCE.test(value)) return false
   if (value.indexOf('#') !== value.lastIndexOf('#')) return false

@@ -122,6 +122,14 @@ describe('each rule fires', () => {
     'the app returns undefined',
     around((() => undefined) as unknown as App),
   )
+  violates('response-type', 'the app returns the same Response twice', (checked) => {
+    const cached = html('cached')
+    const app = checked(() => cached)
+    return async (request, context) => {
+      await (await app(request, context)).arrayBuffer()
+      return app(request, context)
+    }
+  })
   violates(
     'status',
     'the app returns Response.error()',

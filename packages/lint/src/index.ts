@@ -117,6 +117,15 @@ export function lint(options: LintOptions = {}): Middleware {
         throw error
       }
       const response = returned
+      // a Response can be sent once: a cached one must be cloned for each request
+      if (response.bodyUsed || response.body?.locked) {
+        const error = new LintError(
+          'response-type',
+          `the app returned a Response whose body was already read or locked; return a fresh Response (or response.clone()) for each request`,
+        )
+        report('response-type', error.message)
+        throw error
+      }
       const method = request.method.toUpperCase()
       const label = `${method} ${context.scriptName}${context.pathInfo}${context.search} -> ${response.status}`
       fail(checkStatus(response).map(labelled(label)))
