@@ -68,7 +68,7 @@ afterAll(() => {
 })
 
 describe('disk full', () => {
-  test('on a real 64 KiB tmpfs: the save fails with a 503 and the previous session survives', async (context) => {
+  test('on a real 64 KiB tmpfs: the save fails with a 503 and the previous session survives (skipped only where mount is not permitted)', async (context) => {
     if (!mounted) {
       // reported, not hidden: the injected-ENOSPC test below still covers the code path
       console.warn(

@@ -21,15 +21,33 @@ export interface RedisServer {
   stop(): Promise<void>
 }
 
-function freePort(): Promise<number> {
+function probe(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const { port } = server.address() as { port: number }
       server.close(() => resolve(port))
     })
   })
+}
+
+/**
+ * A free loopback port. A cluster node also needs port + 10000 (its cluster bus) below 65536:
+ * then both are probed in 20000-29999.
+ */
+async function freePort(cluster: boolean): Promise<number> {
+  if (!cluster) return probe(0)
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 10000)
+    try {
+      await probe(port)
+      await probe(port + 10000)
+      return port
+    } catch {
+      // taken: try another
+    }
+  }
 }
 
 function binary(): string {
@@ -42,7 +60,12 @@ function binary(): string {
   }
 }
 
-function launch(bin: string, port: number, dir: string): Promise<ChildProcess> {
+function launch(
+  bin: string,
+  port: number,
+  dir: string,
+  extra: string[] = [],
+): Promise<ChildProcess> {
   const child = spawn(
     bin,
     [
@@ -60,6 +83,7 @@ function launch(bin: string, port: number, dir: string): Promise<ChildProcess> {
       dir,
       '--dbfilename',
       'dump.rdb',
+      ...extra,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
@@ -92,15 +116,15 @@ function exited(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
 }
 
 /** Starts redis-server on a free loopback port. */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(extra: string[] = []): Promise<RedisServer> {
   const bin = binary()
   const dir = mkdtempSync(join(tmpdir(), 'paste-redis-'))
   let port = 0
   let child: ChildProcess | undefined
   for (let attempt = 0; !child; attempt++) {
-    port = await freePort()
+    port = await freePort(extra.includes('--cluster-enabled'))
     try {
-      child = await launch(bin, port, dir)
+      child = await launch(bin, port, dir, extra)
     } catch (error) {
       if (attempt >= 3) throw error
     }
@@ -113,11 +137,63 @@ export async function startRedis(): Promise<RedisServer> {
     },
     async restart() {
       if (child) await exited(child, 'SIGKILL')
-      child = await launch(bin, port, dir)
+      child = await launch(bin, port, dir, extra)
     },
     async stop() {
       if (child) await exited(child, 'SIGTERM')
       rmSync(dir, { recursive: true, force: true })
     },
+  }
+}
+
+/** A Redis Cluster of `masters` nodes on loopback (no replicas), slots assigned and ready. */
+export async function startRedisCluster(
+  masters = 3,
+): Promise<{ nodes: RedisServer[]; stop(): Promise<void> }> {
+  const nodes: RedisServer[] = []
+  const stop = async () => {
+    await Promise.all(nodes.map((n) => n.stop()))
+  }
+  try {
+    for (let i = 0; i < masters; i++)
+      nodes.push(
+        await startRedis([
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          'nodes.conf',
+          '--cluster-node-timeout',
+          '2000',
+        ]),
+      )
+    const cli = (args: string[]) => {
+      try {
+        const options = { encoding: 'utf8', stdio: 'pipe', timeout: 30_000 } as const
+        return execFileSync('redis-cli', args, options)
+      } catch (error) {
+        const e = error as { stdout?: string; stderr?: string }
+        throw new Error(`redis-cli ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`)
+      }
+    }
+    cli([
+      '--cluster',
+      'create',
+      ...nodes.map((n) => `127.0.0.1:${n.port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ])
+    for (let i = 0; ; i++) {
+      const ready = nodes.every((n) =>
+        cli(['-p', String(n.port), 'cluster', 'info']).includes('cluster_state:ok'),
+      )
+      if (ready) break
+      if (i > 100) throw new Error('the Redis Cluster did not reach cluster_state:ok')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    return { nodes, stop }
+  } catch (error) {
+    await stop()
+    throw error
   }
 }

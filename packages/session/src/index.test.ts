@@ -1,5 +1,5 @@
 import { type App, pipe, silentLogger } from '@paste/core'
-import { matrix } from '@paste-tooling/testing'
+import { inProcessFetch, matrix } from '@paste-tooling/testing'
 import { describe, expect, test } from 'vitest'
 import { cookieClient, countingStore, setCookies } from '../test/helpers.js'
 import { getSession, isValidSessionId, memoryStore, type SessionStore, session } from './index.js'
@@ -246,5 +246,29 @@ describe('options', () => {
     const options = { cookie: { name: '__Host-sid' } }
     session(options)
     expect(options).toEqual({ cookie: { name: '__Host-sid' } })
+  })
+})
+
+describe('a flood of cookieless requests', () => {
+  test('that only read creates nothing; that write is capped by the memory store', async () => {
+    const store = memoryStore({ maxSessions: 100 })
+    const reader = inProcessFetch(
+      pipe(async (_r: Request, context) => {
+        await getSession(context)
+        return new Response('ok')
+      }, session({ store })),
+      opts,
+    )
+    for (let i = 0; i < 1000; i++) await reader('/')
+    expect(await store.length()).toBe(0)
+    const writer = inProcessFetch(
+      pipe(async (_r: Request, context) => {
+        ;(await getSession(context)).set('cart', ['x'])
+        return new Response('ok')
+      }, session({ store })),
+      opts,
+    )
+    for (let i = 0; i < 2000; i++) expect((await writer('/')).status).toBe(200)
+    expect(await store.length()).toBe(100)
   })
 })
