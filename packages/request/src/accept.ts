@@ -65,14 +65,42 @@ export function parseAccept(header: string | null | undefined): AcceptEntry[] {
   return entries.sort((a, b) => b.q - a.q || a.index - b.index)
 }
 
-/** The best of several candidates: highest q, then most specific, then header order. */
-export interface Candidate {
+interface Scored {
   q: number
   specificity: number
   index: number
+  position: number
 }
 
-/** Compares two candidates; negative when `a` is better. */
-export function compareCandidates(a: Candidate, b: Candidate): number {
-  return b.q - a.q || b.specificity - a.specificity || a.index - b.index
+/**
+ * Scores each offer by its most specific matching range and returns the position of the best
+ * offer with q > 0. `byHeader`: ties go to the range listed first before the offer order.
+ */
+export function pickBest<R extends { q: number; index: number }>(
+  offerCount: number,
+  ranges: readonly R[],
+  fitness: (range: R, offer: number) => number,
+  byHeader: boolean,
+): number | undefined {
+  let best: Scored | undefined
+  for (let position = 0; position < offerCount; position++) {
+    let match: Scored | undefined
+    for (const range of ranges) {
+      const specificity = fitness(range, position)
+      if (specificity < 0) continue
+      if (!match || specificity > match.specificity)
+        match = { q: range.q, specificity, index: range.index, position }
+    }
+    if (!match || match.q <= 0) continue
+    if (!best || better(match, best, byHeader)) best = match
+  }
+  return best?.position
+}
+
+function better(a: Scored, b: Scored, byHeader: boolean): boolean {
+  if (a.q !== b.q) return a.q > b.q
+  if (!byHeader) return a.position < b.position
+  if (a.specificity !== b.specificity) return a.specificity > b.specificity
+  if (a.index !== b.index) return a.index < b.index
+  return a.position < b.position
 }

@@ -47,7 +47,10 @@ export function parseAuthorization(header: string | null | undefined): Authoriza
 
 /**
  * Parses `#auth-param` (`a=1, b="x, y"`) strictly: returns `undefined` on any malformed or
- * repeated parameter. One pass over the input.
+ * repeated parameter. One pass over the input. Also fits challenges (WWW-Authenticate).
+ *
+ * @example
+ * parseAuthParams('realm="x, y", nonce=abc') // { realm: 'x, y', nonce: 'abc' }
  */
 export function parseAuthParams(input: string): Record<string, string> | undefined {
   const params: Record<string, string> = Object.create(null)

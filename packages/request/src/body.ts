@@ -45,3 +45,16 @@ export function concat(chunks: readonly Uint8Array[], length?: number): Uint8Arr
   }
   return out
 }
+
+/** Finds `needle` in `haystack` from `from`; -1 when absent. */
+export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
+  const first = needle[0]!
+  const last = haystack.length - needle.length
+  for (let i = haystack.indexOf(first, from); i !== -1 && i <= last; ) {
+    let j = 1
+    while (j < needle.length && haystack[i + j] === needle[j]) j++
+    if (j === needle.length) return i
+    i = haystack.indexOf(first, i + 1)
+  }
+  return -1
+}

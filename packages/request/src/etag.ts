@@ -72,7 +72,12 @@ export function etagMatches(a: ETag, b: ETag | string, mode: 'strong' | 'weak'):
   return mode === 'weak' || (!a.weak && !other.weak)
 }
 
-/** Parses one entity-tag (`W/"x"` or `"x"`), or `undefined`. */
+/**
+ * Parses one entity-tag (`W/"x"` or `"x"`), or `undefined` when malformed.
+ *
+ * @example
+ * parseETag('W/"v1"') // { weak: true, tag: '"v1"' }
+ */
 export function parseETag(value: string): ETag | undefined {
   const v = value.trim()
   const weak = v.startsWith('W/')

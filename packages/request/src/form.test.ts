@@ -272,10 +272,15 @@ describe('multipart/form-data', () => {
       'multipart/form-data; boundary=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
     const near = `\r\n--${'a'.repeat(69)}b`
     const body = `--${'a'.repeat(70)}\r\nContent-Disposition: form-data; name="f"; filename="f"\r\n\r\n${near.repeat(Math.floor(60000 / near.length))}\r\n--${'a'.repeat(70)}--`
-    const started = performance.now()
-    const form = await readForm(post(body, type))
-    expect(performance.now() - started).toBeLessThan(200)
-    expect((form.get('f') as File).size).toBeGreaterThan(59000)
+    let best = Number.POSITIVE_INFINITY
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now()
+      const form = await readForm(post(body, type))
+      best = Math.min(best, performance.now() - started)
+      expect((form.get('f') as File).size).toBeGreaterThan(59000)
+    }
+    // near-miss delimiters cost O(boundary length) each, never O(body length)
+    expect(best).toBeLessThan(50)
   })
   test('property: arbitrary bytes never crash the parser (only 400/413 or a form)', async () => {
     await fc.assert(

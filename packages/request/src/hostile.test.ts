@@ -7,14 +7,16 @@
  */
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
+import { bestOf } from '../test/timing.js'
 import { parseAccept } from './accept.js'
 import { parseAuthorization } from './authorization.js'
 import { parseCacheControl, parseContentLength } from './cache-control.js'
 import { parseContentType } from './content-type.js'
 import { parseCookies } from './cookies.js'
+import { negotiateEncoding } from './encoding.js'
 import { parseETagList } from './etag.js'
 import { parseHttpDate } from './http-date.js'
-import { negotiateEncoding, negotiateLanguage, negotiateMediaType } from './negotiate.js'
+import { negotiateLanguage, negotiateMediaType } from './negotiate.js'
 import { parseQuery } from './query.js'
 import { parseRange } from './range.js'
 
@@ -72,10 +74,10 @@ describe('64 KiB adversarial headers parse in well under 50 ms', () => {
       parse(inputs.commas!) // warm up the JIT once, as a long-running server would be
       for (const [label, input] of Object.entries(inputs)) {
         expect(input.length, label).toBe(SIZE)
-        const started = performance.now()
-        parse(input)
-        const elapsed = performance.now() - started
-        expect(elapsed, `${name} on ${label}`).toBeLessThan(50)
+        expect(
+          bestOf(() => parse(input)),
+          `${name} on ${label}`,
+        ).toBeLessThan(50)
       }
     })
   }

@@ -1,4 +1,4 @@
-import { concat } from './body.js'
+import { concat, indexOfBytes } from './body.js'
 import { RequestBodyError } from './error.js'
 import { MultiDict } from './multidict.js'
 import { type PartInfo, partInfo } from './part-headers.js'
@@ -35,19 +35,6 @@ const CRLF = new Uint8Array([13, 10])
 const CRLFCRLF = new Uint8Array([13, 10, 13, 10])
 const enc = new TextEncoder()
 const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-
-/** Finds `needle` in `haystack` from `from`; -1 when absent. */
-export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
-  const first = needle[0]!
-  const last = haystack.length - needle.length
-  for (let i = haystack.indexOf(first, from); i !== -1 && i <= last; ) {
-    let j = 1
-    while (j < needle.length && haystack[i + j] === needle[j]) j++
-    if (j === needle.length) return i
-    i = haystack.indexOf(first, i + 1)
-  }
-  return -1
-}
 
 type State = 'preamble' | 'after-delimiter' | 'headers' | 'body' | 'epilogue'
 

@@ -1,7 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
+import { bestOf } from '../test/timing.js'
 import { parseAccept } from './accept.js'
-import { negotiateEncoding, negotiateLanguage, negotiateMediaType } from './negotiate.js'
+import { negotiateEncoding } from './encoding.js'
+import { negotiateLanguage, negotiateMediaType } from './negotiate.js'
 
 describe('parseAccept (ported from paste tests/test_util/test_mimeparse.py)', () => {
   const one = (h: string) => {
@@ -164,12 +166,12 @@ describe('hostile Accept headers', () => {
     `en-${'a-'.repeat(32767)}`,
   ]
   test.each(hostile.map((h, i) => [i, h]))('64 KiB input #%i negotiates quickly', (_, header) => {
-    const started = performance.now()
-    parseAccept(header)
-    negotiateMediaType(header, ['text/html', 'application/json', 'a/b'])
-    negotiateEncoding(header, ['br', 'gzip'])
-    negotiateLanguage(header, ['en', 'fr', 'en-a'])
-    expect(performance.now() - started).toBeLessThan(50 * 4)
+    expect(bestOf(() => parseAccept(header))).toBeLessThan(50)
+    expect(
+      bestOf(() => negotiateMediaType(header, ['text/html', 'application/json', 'a/b'])),
+    ).toBeLessThan(50)
+    expect(bestOf(() => negotiateEncoding(header, ['br', 'gzip']))).toBeLessThan(50)
+    expect(bestOf(() => negotiateLanguage(header, ['en', 'fr', 'en-a']))).toBeLessThan(50)
   })
   test('property: never throw; the choice is always one of the offers', () => {
     const offers = ['text/html', 'application/json', 'gzip', 'en', 'identity']

@@ -1,4 +1,4 @@
-import { type AcceptEntry, parseAccept } from './accept.js'
+import { type AcceptEntry, parseAccept, pickBest } from './accept.js'
 import { parseParameters, trimOws } from './syntax.js'
 
 interface MediaType {
@@ -39,46 +39,6 @@ function mediaFitness(range: MediaType, offer: MediaType): number {
   return (range.type !== '*' ? 100 : 0) + (range.subtype !== '*' ? 10 : 0) + paramCount
 }
 
-interface Scored {
-  q: number
-  specificity: number
-  index: number
-  position: number
-}
-
-/**
- * Scores each offer by its most specific matching range and returns the position of the best
- * offer with q > 0. `byHeader`: ties go to the range listed first before the offer order.
- */
-function pickBest<R extends { q: number; index: number }>(
-  offerCount: number,
-  ranges: readonly R[],
-  fitness: (range: R, offer: number) => number,
-  byHeader: boolean,
-): number | undefined {
-  let best: Scored | undefined
-  for (let position = 0; position < offerCount; position++) {
-    let match: Scored | undefined
-    for (const range of ranges) {
-      const specificity = fitness(range, position)
-      if (specificity < 0) continue
-      if (!match || specificity > match.specificity)
-        match = { q: range.q, specificity, index: range.index, position }
-    }
-    if (!match || match.q <= 0) continue
-    if (!best || better(match, best, byHeader)) best = match
-  }
-  return best?.position
-}
-
-function better(a: Scored, b: Scored, byHeader: boolean): boolean {
-  if (a.q !== b.q) return a.q > b.q
-  if (!byHeader) return a.position < b.position
-  if (a.specificity !== b.specificity) return a.specificity > b.specificity
-  if (a.index !== b.index) return a.index < b.index
-  return a.position < b.position
-}
-
 /**
  * Chooses the best of the media types the server can produce for an `Accept` header
  * (RFC 9110 12.5.1). Each type gets the q of the most specific range matching it (parameters
@@ -100,48 +60,6 @@ export function negotiateMediaType(
   const ranges = entries.map((e) => ({ ...e, media: splitMediaType(e.value, e.params) }))
   const i = pickBest(offers.length, ranges, (r, o) => mediaFitness(r.media, offers[o]!), true)
   return i === undefined ? undefined : available[i]
-}
-
-// RFC 9110 8.4.1: x-gzip and x-compress are equivalent to gzip and compress.
-const ALIASES: Record<string, string> = { 'x-gzip': 'gzip', 'x-compress': 'compress' }
-const canonicalCoding = (c: string) => {
-  const lower = trimOws(c).toLowerCase()
-  return ALIASES[lower] ?? lower
-}
-
-/**
- * Chooses a content coding for the response from an `Accept-Encoding` header (RFC 9110
- * 12.5.3). `available` lists the codings the server can produce, in its order of preference
- * (ties go to the earlier one). `identity` (no coding) is always possible: it is acceptable
- * unless excluded by `identity;q=0` or by `*;q=0` without an `identity` entry, and it ranks
- * below any acceptable listed coding unless the header weights it. A missing header yields
- * `identity` (do not encode unasked). Returns `undefined` only when identity is excluded and
- * no available coding is acceptable (the caller may send 415/406 or identity anyway).
- *
- * @example
- * negotiateEncoding('gzip, deflate, br;q=1, zstd;q=0', ['zstd', 'br', 'gzip']) // 'br'
- * negotiateEncoding(null, ['gzip'])                                           // 'identity'
- */
-export function negotiateEncoding(
-  acceptEncoding: string | null | undefined,
-  available: readonly string[],
-): string | undefined {
-  if (acceptEncoding === null || acceptEncoding === undefined) return 'identity'
-  const ranges = parseAccept(acceptEncoding).map((e) => ({ ...e, value: canonicalCoding(e.value) }))
-  const offers = available.map(canonicalCoding)
-  const hasIdentity = offers.includes('identity')
-  if (!hasIdentity) offers.push('identity')
-  const mentionsIdentity = ranges.some((r) => r.value === 'identity')
-  const implicitIdentity = { q: 0.0001, index: Number.MAX_SAFE_INTEGER, value: 'identity' }
-  const fitness = (range: { value: string }, o: number): number => {
-    if (range.value === offers[o]) return 2
-    return range.value === '*' ? 1 : -1
-  }
-  const list =
-    mentionsIdentity || ranges.some((r) => r.value === '*') ? ranges : [...ranges, implicitIdentity]
-  const i = pickBest(offers.length, list, fitness, false)
-  if (i === undefined) return undefined
-  return i < available.length ? available[i] : 'identity'
 }
 
 /**

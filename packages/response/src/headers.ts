@@ -9,7 +9,12 @@
 // Fetch "null body status": responses with these statuses carry no body.
 const NULL_BODY = new Set([101, 103, 204, 205, 304])
 
-/** Tells whether a status must not carry a body (Fetch standard "null body status"). */
+/**
+ * Tells whether a status must not carry a body (Fetch standard "null body status").
+ *
+ * @example
+ * const body = isNullBodyStatus(status) ? null : text
+ */
 export function isNullBodyStatus(status: number): boolean {
   return NULL_BODY.has(status)
 }
