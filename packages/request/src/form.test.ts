@@ -337,6 +337,12 @@ matrix(
     })
     expect(bad.status).toBe(400)
     expect(await bad.text()).toContain('close delimiter')
+    // a limit hit in the middle of the stream: the body is cancelled, the client still gets 413
+    const data = new FormData()
+    data.append('doc', new File([new Uint8Array(120_000)], 'too-big.bin'))
+    const midStream = await fetch('/', { method: 'POST', body: data })
+    expect(midStream.status).toBe(413)
+    expect(await midStream.text()).toContain('file exceeds 100000 bytes')
     const json = await fetch('/', {
       method: 'POST',
       body: '{}',
