@@ -1,13 +1,21 @@
 /*
- * The extra fast path for Node servers: a Response whose body is a plain file range carries a
- * description of it, so a server that knows how can send the file itself (fs.createReadStream
- * or sendfile) without Web streams. The Response stays a complete standard Response: any
- * other consumer just reads its body.
+ * The extra fast path for Node servers. A Response whose body is a plain range of a file
+ * also carries, under `Symbol.for('@paste/httpserver.sendFile')` (the hook @paste/httpserver
+ * reads), a Node Readable of the same bytes, so the server pipes the file to the socket
+ * without Web streams. The Readable is made on first access and opens nothing until it is
+ * read; it checks the file against the metadata the headers came from and fails (so the
+ * server aborts the connection) if the file changed or shrank. Any other consumer just
+ * reads the standard Web body.
  */
+import { close, fstat, open, read } from 'node:fs'
+import { Readable } from 'node:stream'
+import { FileChangedError } from './body.js'
 import type { FileMeta } from './meta.js'
 
 /** The well-known symbol under which a Response describes its file body. */
 export const FILE_SOURCE: unique symbol = Symbol.for('@paste/fileapp.source') as never
+/** @paste/httpserver's hook: `{ stream: Readable }` sends that stream instead of the Web body. */
+const SEND_FILE = Symbol.for('@paste/httpserver.sendFile')
 
 /** A byte range of a file, with the identity the headers were built from. */
 export interface FileSource {
@@ -17,7 +25,7 @@ export interface FileSource {
   readonly start: number
   /** Last byte + 1 (exclusive). */
   readonly end: number
-  /** Size, mtime and inode the headers describe; a server must refuse a file that differs. */
+  /** Size, mtime and inode the headers describe; a sender must refuse a file that differs. */
   readonly size: number
   readonly mtimeMs: number
   readonly ino: number
@@ -34,11 +42,76 @@ export function fileSource(response: Response): FileSource | undefined {
   return (response as unknown as Record<symbol, FileSource | undefined>)[FILE_SOURCE]
 }
 
-/** Marks a response as a file range (internal). */
+const CHUNK = 64 * 1024
+
+/** A Node Readable of `[start, end)` of a file, checked against its metadata (internal). */
+export class FileRangeReadable extends Readable {
+  readonly #source: FileSource
+  readonly #onChanged: () => void
+  #fd = -1
+  #position: number
+
+  constructor(source: FileSource, onChanged: () => void) {
+    super({ highWaterMark: CHUNK })
+    this.#source = source
+    this.#onChanged = onChanged
+    this.#position = source.start
+  }
+
+  override _read(): void {
+    if (this.#fd < 0) {
+      open(this.#source.path, 'r', (error, fd) => {
+        if (error) return this.destroy(error)
+        this.#fd = fd
+        if (this.destroyed) return this.#close()
+        fstat(fd, (e, s) => {
+          if (e) return this.destroy(e)
+          const src = this.#source
+          if (s.size !== src.size || s.mtimeMs !== src.mtimeMs || s.ino !== src.ino)
+            return this.#changed('file changed since its headers were sent')
+          this.#next()
+        })
+      })
+    } else this.#next()
+  }
+
+  #next(): void {
+    const remaining = this.#source.end - this.#position
+    if (remaining <= 0) {
+      this.push(null)
+      return
+    }
+    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, remaining))
+    read(this.#fd, buffer, 0, buffer.length, this.#position, (error, bytesRead) => {
+      if (error) return this.destroy(error)
+      if (bytesRead === 0) return this.#changed('file shrank while it was being sent')
+      this.#position += bytesRead
+      this.push(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead))
+    })
+  }
+
+  #changed(message: string): void {
+    this.#onChanged()
+    this.destroy(new FileChangedError(message))
+  }
+
+  #close(): void {
+    if (this.#fd >= 0) close(this.#fd, () => {})
+    this.#fd = -1
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#close()
+    callback(error)
+  }
+}
+
+/** Marks a response as a file range and offers it to @paste/httpserver (internal). */
 export function attachFileSource(
   response: Response,
   file: FileMeta,
   range: { start: number; end: number },
+  onChanged: () => void,
 ): Response {
   const source: FileSource = {
     path: file.path,
@@ -48,6 +121,13 @@ export function attachFileSource(
     mtimeMs: file.mtimeMs,
     ino: file.ino,
   }
-  Object.defineProperty(response, FILE_SOURCE, { value: source, enumerable: false })
+  let send: { stream: Readable } | undefined
+  Object.defineProperty(response, FILE_SOURCE, { value: source })
+  Object.defineProperty(response, SEND_FILE, {
+    get: () => {
+      send ??= { stream: new FileRangeReadable(source, onChanged) }
+      return send
+    },
+  })
   return response
 }

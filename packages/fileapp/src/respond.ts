@@ -36,19 +36,28 @@ export interface RespondSettings extends RangeLimits {
 
 const PAST = 'Thu, 01 Jan 1970 00:00:00 GMT'
 
+let memo = { at: -1, delta: -1, value: '' }
+
 function expires(cache: CachePolicy | undefined): string | undefined {
   if (cache?.expires === undefined) return undefined
   if (cache.expires === 'past') return PAST
-  return formatHttpDate(Math.floor(Date.now() / 1000) + cache.expires)
+  // formatted once per second and max-age
+  const at = Math.floor(Date.now() / 1000)
+  if (memo.at !== at || memo.delta !== cache.expires)
+    memo = { at, delta: cache.expires, value: formatHttpDate(at + cache.expires) }
+  return memo.value
 }
+
+/** Header pairs: a fresh array per response (the cheapest init for both Response classes). */
+type Pairs = [string, string][]
 
 function headersOf(
   list: readonly (readonly [string, string])[],
   cache: CachePolicy | undefined,
-): Headers {
-  const headers = new Headers(list as [string, string][])
+): Pairs {
+  const headers = list.slice() as Pairs
   const e = expires(cache)
-  if (e !== undefined) headers.set('expires', e)
+  if (e !== undefined) headers.push(['expires', e])
   return headers
 }
 
@@ -83,16 +92,17 @@ export function respond(
   if (plan.kind === 'ignore') return whole(rep, headers, head, settings, signal)
   if (plan.kind === 'unsatisfiable') {
     // 416 with the current length, and nothing of the request echoed (section 15.5.17)
-    const response = failed(416, 'Range Not Satisfiable\n')
-    response.headers.set('content-range', `bytes */${rep.size}`)
-    return response
+    return failed(416, 'Range Not Satisfiable\n', [['content-range', `bytes */${rep.size}`]])
   }
   if (plan.ranges.length === 1) return single(rep, headers, plan.ranges[0]!, settings, signal)
   return multipart(rep, headers, plan.ranges, settings, signal)
 }
 
-function failed(status: number, text: string): Response {
-  return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+function failed(status: number, text: string, extra: Pairs = []): Response {
+  return new Response(text, {
+    status,
+    headers: [['content-type', 'text/plain; charset=utf-8'], ...extra],
+  })
 }
 
 function body(
@@ -115,42 +125,52 @@ function dataSegment(rep: Representation, r: ByteRange): Segment {
 
 function whole(
   rep: Representation,
-  headers: Headers,
+  headers: Pairs,
   head: boolean,
   settings: RespondSettings,
   signal: AbortSignal | undefined,
 ): Response {
-  headers.set('content-length', String(rep.size))
+  headers.push(['content-length', String(rep.size)])
   if (head || rep.size === 0) return new Response(head ? null : '', { status: 200, headers })
   const range = { start: 0, end: rep.size }
   const response = new Response(body(rep, [dataSegment(rep, range)], settings, signal), {
     status: 200,
     headers,
   })
-  return rep.file && !rep.file.bytes ? attachFileSource(response, rep.file, range) : response
+  return rep.file && !rep.file.bytes
+    ? attachFileSource(response, rep.file, range, changed(rep, settings))
+    : response
 }
 
 function single(
   rep: Representation,
-  headers: Headers,
+  headers: Pairs,
   r: ByteRange,
   settings: RespondSettings,
   signal: AbortSignal | undefined,
 ): Response {
-  headers.set('content-length', String(r.end - r.start))
-  headers.set('content-range', `bytes ${r.start}-${r.end - 1}/${rep.size}`)
+  headers.push(
+    ['content-length', String(r.end - r.start)],
+    ['content-range', `bytes ${r.start}-${r.end - 1}/${rep.size}`],
+  )
   const response = new Response(body(rep, [dataSegment(rep, r)], settings, signal), {
     status: 206,
     headers,
   })
-  return rep.file && !rep.file.bytes ? attachFileSource(response, rep.file, r) : response
+  return rep.file && !rep.file.bytes
+    ? attachFileSource(response, rep.file, r, changed(rep, settings))
+    : response
+}
+
+function changed(rep: Representation, settings: RespondSettings): () => void {
+  return () => rep.file && settings.onChanged(rep.file.path)
 }
 
 const encoder = new TextEncoder()
 
 function multipart(
   rep: Representation,
-  headers: Headers,
+  headers: Pairs,
   ranges: readonly ByteRange[],
   settings: RespondSettings,
   signal: AbortSignal | undefined,
@@ -170,9 +190,12 @@ function multipart(
   const close = encoder.encode(`\r\n--${boundary}--\r\n`)
   segments.push(close)
   length += close.length
-  headers.set('content-type', `multipart/byteranges; boundary=${boundary}`)
-  headers.set('content-length', String(length))
+  const pairs: Pairs = headers.filter(([name]) => name !== 'content-type')
+  pairs.push(
+    ['content-type', `multipart/byteranges; boundary=${boundary}`],
+    ['content-length', String(length)],
+  )
   const file = rep.file
   const stream = segmentStream(segments, file, signal, () => file && settings.onChanged(file.path))
-  return new Response(stream, { status: 206, headers })
+  return new Response(stream, { status: 206, headers: pairs })
 }
