@@ -177,6 +177,8 @@ export function authCookie(options: AuthCookieOptions = {}): Middleware {
         login(user: string, details?: AuthCookieLoginDetails): void
       } = {
         login(user, details: AuthCookieLoginDetails = {}) {
+          if (typeof user !== 'string' || user === '')
+            throw new TypeError('@paste/auth-cookie: login needs a non-empty user')
           const { tokens = [], userData = '', values = {} } = details
           const content = {
             user,

@@ -355,6 +355,8 @@ describe('auth-digest', () => {
     [{ realm: 'r', htdigest: 'garbage' }, /line 1/],
     [{ realm: 'r', users: {}, qop: ['auth-conf'] }, /qop/],
     [{ realm: 'r', users: {}, nonceLifetime: 0 }, /nonceLifetime/],
+    [{ realm: 'r', users: {}, secret: 'short' }, /secret/],
+    [{ realm: 'r', users: {}, secret: 42 }, /secret/],
     [{ realm: 'r', getUser: (): undefined => undefined, userhash: true }, /resolveUserhash/],
   ])('bad configuration throws a TypeError naming the option (%j)', (options, message) => {
     expect(() => authDigest(options as never)).toThrow(TypeError)

@@ -110,6 +110,12 @@ function resolveConfig(options: AuthDigestOptions): Omit<VerifierConfig, 'issuer
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 0)
     fail('maxBodyBytes must be a non-negative integer')
+  const secret = options.secret
+  if (
+    secret !== undefined &&
+    !((typeof secret === 'string' || secret instanceof Uint8Array) && secret.length >= 16)
+  )
+    fail('secret must be a string or bytes of at least 16')
   const userhash = options.userhash ?? false
   if (userhash && !names && !options.resolveUserhash)
     fail('userhash with getUser needs resolveUserhash')

@@ -220,6 +220,19 @@ describe('auth-tkt', () => {
     expect(cookieOf(response)).toMatch(/^auth_tkt=/)
   })
 
+  test('login refuses what a ticket cannot carry, in the login page itself', async () => {
+    const page: App = (_request, context) => {
+      context.require(loginKey).login('x', { tokens: ['a,b'] })
+      return new Response('unreachable')
+    }
+    const f = inProcessFetch(authTkt({ secret })(page), opts)
+    await expect(f('/')).rejects.toThrow(/token/)
+    const noAddress = inProcessFetch(make()(), { ...opts, remoteAddress: '' })
+    await expect(noAddress('/login')).rejects.toThrow(/includeIp: false/)
+    const ignoring = inProcessFetch(make({ includeIp: false })(), { ...opts, remoteAddress: '' })
+    expect(cookieOf(await ignoring('/login'))).toBeDefined()
+  })
+
   test('random cookie headers never crash the filter', async () => {
     const f = fetch()
     await fc.assert(

@@ -11,6 +11,7 @@ import {
 import { parseCookies } from '@paste/request'
 import { type CookieOptions, deleteCookie, mutableResponse, setCookie } from '@paste/response'
 import {
+  checkTicketInput,
   createTicket,
   decodeCookieValue,
   encodeCookieValue,
@@ -185,6 +186,7 @@ export function authTkt(options: AuthTktOptions): Middleware {
       const manager: LoginManager = {
         login(user, details = {}) {
           const { tokens = [], userData = '' } = details
+          checkTicketInput(user, tokens, userData, ip) // fail in the login page, not after it
           pending = {
             ticket: { userid: user, tokens, userData, time: Math.floor(Date.now() / 1000) },
           }

@@ -94,6 +94,36 @@ export function quoteUserid(userid: string): string {
 }
 
 /**
+ * Throws a `TypeError` if a ticket for these values could not round-trip through
+ * mod_auth_tkt's format (see {@link createTicket}); used to fail early, in the login page.
+ *
+ * @example
+ * checkTicketInput('alice', ['editor'], '', '127.0.0.1')
+ */
+export function checkTicketInput(
+  userid: string,
+  tokens: readonly string[],
+  userData: string,
+  ip: string,
+): void {
+  const fail = (message: string): never => {
+    throw new TypeError(`@paste/auth-tkt: ${message}`)
+  }
+  if (typeof userid !== 'string' || userid === '') fail('userid must be a non-empty string')
+  if (!tokens.every((t) => TOKEN.test(t)))
+    fail('a token must not contain "," "!" or control characters')
+  if (/[\u0000-\u001f\u007f]/.test(userData)) fail('userData must not contain control characters')
+  // mod_auth_tkt and Paste strip a trailing quote from tickets, so it could not round-trip
+  if (userData.endsWith('"')) fail('userData must not end with a double quote')
+  if (tokens.length === 0 && userData.includes('!'))
+    fail('userData may contain "!" only when there are tokens')
+  if (parseIp(ip) === null)
+    fail(
+      `not an IP address: ${JSON.stringify(ip)} (the server must report the client address, or set includeIp: false)`,
+    )
+}
+
+/**
  * Creates a ticket (the cookie value before base64), exactly as mod_auth_tkt and Paste do.
  * Throws a `TypeError` for input that cannot round-trip (a bad IP, a token with `,` or `!`,
  * user data with `!` but no tokens or ending with `"`, control characters).
@@ -106,16 +136,7 @@ export async function createTicket(input: CreateTicketInput): Promise<string> {
   const userData = input.userData ?? ''
   const digest = input.digest ?? 'md5'
   const time = input.time ?? Math.floor(Date.now() / 1000)
-  if (!tokens.every((t) => TOKEN.test(t)))
-    throw new TypeError('@paste/auth-tkt: a token must not contain "," "!" or control characters')
-  if (/[\u0000-\u001f\u007f]/.test(userData))
-    throw new TypeError('@paste/auth-tkt: userData must not contain control characters')
-  // mod_auth_tkt and Paste strip a trailing quote from tickets, so it could not round-trip
-  if (userData.endsWith('"'))
-    throw new TypeError('@paste/auth-tkt: userData must not end with a double quote')
-  if (tokens.length === 0 && userData.includes('!'))
-    throw new TypeError('@paste/auth-tkt: userData may contain "!" only when there are tokens')
-  if (input.userid === '') throw new TypeError('@paste/auth-tkt: userid must not be empty')
+  checkTicketInput(input.userid, tokens, userData, input.ip)
   const joined = tokens.join(',')
   const hash = await ticketDigest(
     input.secret,
