@@ -36,6 +36,30 @@ describe('MultiDict (ported from paste tests/test_multidict.py)', () => {
     expect(d.delete('a')).toBe(false)
     expect(d.has('a')).toBe(false)
   })
+  test('ports paste test_dict: getOne, toObjectOfLists, delete, clear', () => {
+    const d = new MultiDict<unknown>([['a', 1]])
+    d.set('b', 2).set('c', 3)
+    expect([...d]).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ])
+    d.set('b', 4)
+    d.append('b', 5)
+    expect(d.getOne('b')).toBeUndefined()
+    expect(d.getOne('a')).toBe(1)
+    expect(d.getOne('missing')).toBeUndefined()
+    expect(d.getAll('b')).toEqual([4, 5])
+    d.delete('b')
+    expect([...d]).toEqual([
+      ['a', 1],
+      ['c', 3],
+    ])
+    expect(d.toObjectOfLists()).toEqual({ a: [1], c: [3] })
+    expect(d.toObject()).toEqual({ a: 1, c: 3 })
+    d.clear()
+    expect(d.size).toBe(0)
+  })
   test('toObject groups repeated names and is prototype-free', () => {
     const d = new MultiDict([
       ['a', '1'],

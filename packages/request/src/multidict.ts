@@ -1,6 +1,8 @@
 /**
  * An ordered multi-valued map (Paste's `MultiDict`): a name may occur several times, in the
- * order the client sent it. `get` returns the first value, `getAll` every value.
+ * order the client sent it. `get` returns the first value, `getAll` every value. `set`
+ * follows `URLSearchParams.set` (the first position is kept), where Paste moved the name to
+ * the end.
  *
  * @example
  * const query = new MultiDict([['tag', 'a'], ['tag', 'b']])
@@ -23,6 +25,15 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
   get(name: string): V | undefined {
     for (const [n, v] of this.#items) if (n === name) return v
     return undefined
+  }
+
+  /**
+   * The value of `name` when it has exactly one, else `undefined` (Paste's `getone`, which
+   * raised instead): a form field sent twice is often tampering.
+   */
+  getOne(name: string): V | undefined {
+    const all = this.getAll(name)
+    return all.length === 1 ? all[0] : undefined
   }
 
   /** Every value for `name`, in order (empty when absent). */
@@ -102,6 +113,22 @@ export class MultiDict<V = string> implements Iterable<[string, V]> {
     const out: Record<string, V | V[]> = Object.create(null)
     for (const [n, list] of grouped) out[n] = list.length === 1 ? list[0]! : list
     return out
+  }
+
+  /** Every name mapped to the list of its values (Paste's `dict_of_lists`); no prototype. */
+  toObjectOfLists(): Record<string, V[]> {
+    const out: Record<string, V[]> = Object.create(null)
+    for (const [n, v] of this.#items) {
+      const list = out[n]
+      if (list) list.push(v)
+      else out[n] = [v]
+    }
+    return out
+  }
+
+  /** Removes everything. */
+  clear(): void {
+    this.#items.length = 0
   }
 
   /** Debug form, `MultiDict([["a","1"]])`. */
