@@ -107,7 +107,9 @@ describe('files', () => {
     await store.set(old, rec({}), { ttl: 1000 })
     now += 11_000
     await store.set(createSessionId(), rec({}), { ttl: 60_000 })
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    // the cleanup runs in the background: wait for it (bounded)
+    for (let i = 0; i < 100 && readdirSync(dir).includes(`${old}.json`); i++)
+      await new Promise((resolve) => setTimeout(resolve, 20))
     expect(readdirSync(dir)).not.toContain(`${old}.json`)
     expect(await store.length()).toBe(1)
   })
