@@ -27,6 +27,14 @@ describe('rewriteResponse', () => {
     expect(r.headers.getSetCookie()).toEqual(['a=1', 'b=2'])
     expect(await r.text()).toBe('new')
   })
+  test('a header editor may set a new Content-Length for a new body', async () => {
+    const r = rewriteResponse(new Response('old', { headers: { 'content-length': '3' } }), {
+      body: 'newer',
+      headers: (h) => h.set('content-length', '5'),
+    })
+    expect(r.headers.get('content-length')).toBe('5')
+    expect(await r.text()).toBe('newer')
+  })
   test('a complete header set replaces every old header', () => {
     const r = rewriteResponse(new Response('x', { headers: { 'x-old': '1' } }), {
       headers: { 'x-new': '2' },

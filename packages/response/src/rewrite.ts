@@ -19,7 +19,9 @@ export interface ResponseChanges {
   headers?: HeadersInit | ((headers: Headers) => void)
   /**
    * A new body. The old body is cancelled (so its source is released) and `Content-Length`
-   * is dropped unless the new headers are given as a complete set.
+   * is dropped unless the new headers are given as a complete set (a header editor may set
+   * it again). Other headers that describe the old body (`ETag`, `Content-Encoding`,
+   * `Content-Range`) are the caller's to adjust.
    */
   body?: BodyInit | null
 }
@@ -35,22 +37,18 @@ export interface ResponseChanges {
 export function rewriteResponse(response: Response, changes: ResponseChanges): Response {
   const status = changes.status ?? response.status
   const statusText = changes.statusText ?? (status === response.status ? response.statusText : '')
-  const headers =
-    changes.headers === undefined || typeof changes.headers === 'function'
-      ? new Headers(response.headers)
-      : new Headers(changes.headers)
+  const replacesBody = 'body' in changes && changes.body !== undefined
+  const editsHeaders = changes.headers === undefined || typeof changes.headers === 'function'
+  const headers = new Headers(editsHeaders ? response.headers : (changes.headers as HeadersInit))
+  // the old length describes the old body (a header editor may still set a new one)
+  if (replacesBody && editsHeaders) headers.delete('content-length')
   if (typeof changes.headers === 'function') changes.headers(headers)
-  let body: BodyInit | null = response.body
-  if ('body' in changes && changes.body !== undefined) {
-    body = changes.body
-    if (typeof changes.headers !== 'object' || changes.headers === null)
-      headers.delete('content-length')
-  }
-  if (isNullBodyStatus(status)) body = null
-  if (body !== response.body && response.body !== null && !response.bodyUsed) {
+  const body: BodyInit | null = replacesBody ? (changes.body as BodyInit | null) : response.body
+  const sent = isNullBodyStatus(status) ? null : body
+  if (sent !== response.body && response.body !== null && !response.bodyUsed) {
     response.body.cancel().catch(() => {})
   }
-  return new Response(body, { status, statusText, headers })
+  return new Response(sent, { status, statusText, headers })
 }
 
 /** Decides what to send instead of an app's response; may return it unchanged. */
