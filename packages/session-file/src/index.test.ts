@@ -166,3 +166,52 @@ describe('through the session middleware', () => {
     { logger: silentLogger },
   )
 })
+
+describe('concurrent requests on one session, through the middleware', () => {
+  matrix(
+    'ten requests changing ten keys at once all keep their change (compare-and-set + merge)',
+    () => {
+      let arrived = 0
+      let open!: () => void
+      const all = new Promise<void>((resolve) => {
+        open = resolve
+      })
+      return pipe(
+        async (request: Request, context) => {
+          const url = new URL(request.url)
+          const s = await getSession(context)
+          if (url.pathname === '/set') {
+            if (++arrived === 10) open()
+            await all // every request has loaded the same version before any saves
+            for (const [k, v] of url.searchParams) s.set(k, v)
+          } else if (url.pathname === '/seed') s.set('seed', 1)
+          return Response.json(s.toJSON())
+        },
+        session({ store: fileStore({ dir: tempDir() }) }),
+      )
+    },
+    async (fetch) => {
+      const seed = await fetch('/seed')
+      const headers = { cookie: seed.headers.getSetCookie()[0]!.split(';')[0]! }
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => fetch(`/set?k${i}=${i}`, { headers })),
+      )
+      expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200))
+      const data = (await (await fetch('/', { headers })).json()) as Record<string, unknown>
+      expect(Object.keys(data).sort()).toEqual([
+        'k0',
+        'k1',
+        'k2',
+        'k3',
+        'k4',
+        'k5',
+        'k6',
+        'k7',
+        'k8',
+        'k9',
+        'seed',
+      ])
+    },
+    { logger: silentLogger },
+  )
+})
