@@ -31,6 +31,8 @@ export class Browser {
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers)
+    // what a browser sends for navigations and form posts
+    if (!headers.has('accept')) headers.set('accept', 'text/html,application/xhtml+xml,*/*;q=0.8')
     if (this.cookies.size && !headers.has('cookie'))
       headers.set('cookie', [...this.cookies].map(([n, v]) => `${n}=${v}`).join('; '))
     const response = await this.fetch(path, { ...init, headers, redirect: 'manual' })
