@@ -148,6 +148,24 @@ matrix(
   },
 )
 
+describe('Accept negotiation picks the format', () => {
+  test.each([
+    ['*/*', 'text/html; charset=utf-8'],
+    ['text/html;q=0, */*', 'application/json'],
+    ['application/json, */*', 'application/json'],
+    ['text/*;q=0.5, application/json', 'application/json'],
+    ['text/plain', 'text/plain; charset=utf-8'],
+    ['image/png', 'text/plain; charset=utf-8'],
+    ['*/*;q=0', 'text/plain; charset=utf-8'],
+    ['text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'text/html; charset=utf-8'],
+  ])('%s -> %s', (accept, type) => {
+    const response = new NotFound().toResponse(
+      new Request('http://localhost/', { headers: { accept } }),
+    )
+    expect(response.headers.get('content-type')).toBe(type)
+  })
+})
+
 matrix(
   'no Accept header gives plain text',
   () => thrower(() => new Forbidden()),

@@ -1,4 +1,4 @@
-import { negotiate } from './negotiate.js'
+import { negotiateMediaType } from '@paste/request'
 
 /** What a rendered error shows; every string is plain text, escaped here. */
 export interface ErrorView {
@@ -18,13 +18,16 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * Chooses the body format from the Accept header: HTML, JSON or plain text (RFC 9110 section
- * 12.5.1). With no Accept header, plain text (as Paste); when nothing listed is acceptable,
- * plain text too (section 15.5.7 lets a server ignore Accept rather than send 406).
+ * Chooses the body format from the Accept header with `@paste/request`'s negotiation (RFC 9110
+ * section 12.5.1): HTML, JSON or plain text. With no Accept header, plain text (as Paste);
+ * when nothing listed is acceptable, plain text too (section 15.5.7 lets a server ignore
+ * Accept rather than send 406).
  */
 export function chooseFormat(accept: string | null): (typeof FORMATS)[number] {
   if (accept === null || accept.trim() === '') return 'text/plain'
-  return (negotiate(accept, FORMATS) as (typeof FORMATS)[number] | undefined) ?? 'text/plain'
+  return (
+    (negotiateMediaType(accept, FORMATS) as (typeof FORMATS)[number] | undefined) ?? 'text/plain'
+  )
 }
 
 function html(view: ErrorView): string {
