@@ -5,6 +5,7 @@
  *   entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE
  *   If-Modified-Since / If-Unmodified-Since = HTTP-date
  */
+import { parseETagList } from '@paste/request'
 import { parseHttpDate } from './http-date.js'
 
 /** The validators of the selected representation. */
@@ -17,28 +18,6 @@ export interface Validators {
 
 /** The outcome of the preconditions. */
 export type Precondition = 'proceed' | 'not-modified' | 'failed'
-
-// entity-tag = [ W/ ] DQUOTE *etagc DQUOTE ; etagc = %x21 / %x23-7E / obs-text
-const ENTITY_TAG = /^(W\/)?("[\x21\x23-\x7e\x80-\xff]*")$/
-
-interface TagList {
-  any: boolean
-  tags: { weak: boolean; tag: string }[]
-}
-
-/** Parses `*` or a list of entity-tags; `undefined` when the value is malformed. */
-export function parseTagList(value: string): TagList | undefined {
-  if (value.trim() === '*') return { any: true, tags: [] }
-  const tags: TagList['tags'] = []
-  for (const raw of value.split(',')) {
-    const item = raw.trim()
-    if (item === '') continue
-    const m = ENTITY_TAG.exec(item)
-    if (!m) return undefined
-    tags.push({ weak: m[1] !== undefined, tag: m[2]! })
-  }
-  return { any: false, tags }
-}
 
 /**
  * Evaluates If-Match, If-Unmodified-Since, If-None-Match and If-Modified-Since against the
@@ -55,9 +34,8 @@ export function evaluatePreconditions(
   const ifMatch = headers.get('if-match')
   if (ifMatch !== null) {
     // step 1: strong comparison (section 13.1.1); a malformed list matches nothing
-    const list = parseTagList(ifMatch)
-    if (!list || !(list.any || list.tags.some((t) => !t.weak && t.tag === validators.etag)))
-      return 'failed'
+    const list = parseETagList(ifMatch)
+    if (!(list.any || list.tags.some((t) => !t.weak && t.tag === validators.etag))) return 'failed'
   } else {
     // step 2: If-Unmodified-Since, ignored when not a valid HTTP-date (section 13.1.4)
     const since = parseHttpDate(headers.get('if-unmodified-since'))
@@ -66,9 +44,9 @@ export function evaluatePreconditions(
   const safe = method === 'GET' || method === 'HEAD'
   const ifNoneMatch = headers.get('if-none-match')
   if (ifNoneMatch !== null) {
-    // step 3: weak comparison (section 13.1.2); a malformed list is ignored
-    const list = parseTagList(ifNoneMatch)
-    if (list && (list.any || list.tags.some((t) => t.tag === validators.etag)))
+    // step 3: weak comparison (section 13.1.2); malformed elements match nothing
+    const list = parseETagList(ifNoneMatch)
+    if (list.any || list.tags.some((t) => t.tag === validators.etag))
       return safe ? 'not-modified' : 'failed'
     return 'proceed'
   }
