@@ -1,5 +1,6 @@
 import { type App, pipe, silentLogger } from '@paste/core'
 import { inProcessFetch, matrix } from '@paste-tooling/testing'
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { cookieClient, countingStore, setCookies } from '../test/helpers.js'
 import { getSession, isValidSessionId, memoryStore, type SessionStore, session } from './index.js'
@@ -270,5 +271,41 @@ describe('a flood of cookieless requests', () => {
     )
     for (let i = 0; i < 2000; i++) expect((await writer('/')).status).toBe(200)
     expect(await store.length()).toBe(100)
+  })
+})
+
+describe('hostile Cookie headers', () => {
+  test('property: any Cookie header gives a 200 and either the known session or a fresh valid id', async () => {
+    const store = memoryStore()
+    const fetch = inProcessFetch(
+      pipe(async (_r: Request, context) => {
+        const s = await getSession(context)
+        s.set('n', ((s.get('n') as number) ?? 0) + 1)
+        return new Response(s.id)
+      }, session({ store })),
+      opts,
+    )
+    const known = await (await fetch('/')).text()
+    const cookieText = fc
+      .string({ unit: 'binary', maxLength: 200 })
+      .map((s) => s.replace(/[\r\n\0]/g, ''))
+    await fc.assert(
+      fc.asyncProperty(cookieText, fc.boolean(), async (junk, withKnown) => {
+        const header = withKnown ? `${junk}; sid=${known}` : junk
+        let response: Response
+        try {
+          response = await fetch('/', { headers: { cookie: header } })
+        } catch {
+          return true // a header value fetch itself refuses never reaches the app
+        }
+        const id = await response.text()
+        expect(response.status).toBe(200)
+        expect(isValidSessionId(id)).toBe(true)
+        const [c] = setCookies(response, 'sid')
+        expect(c?.value).toBe(id)
+        return true
+      }),
+      { numRuns: 200 },
+    )
   })
 })
