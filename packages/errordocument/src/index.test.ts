@@ -99,7 +99,7 @@ matrix(
         return text('broken', 500)
       },
       httpExceptions({ logServerErrors: false }),
-      errorDocument({ 500: '/errors/500' }),
+      errorDocument({ 500: '/errors/./500' }),
     ),
   async (fetch) => {
     const res = await fetch('/x')

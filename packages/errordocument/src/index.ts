@@ -1,4 +1,4 @@
-import { type App, type Context, isHttpError, type Middleware } from '@paste/core'
+import { type App, type Context, isHttpError, type Middleware, normalizePath } from '@paste/core'
 import { forwarderKey, type RecursiveOptions, recursive } from '@paste/recursive'
 import { mergeHeaders } from './merge.js'
 
@@ -65,7 +65,7 @@ async function replace(
   }
   const forwarder = context.require(forwarderKey)
   // the error page is already being fetched in this chain: do not forward to it again
-  if (forwarder.chain.includes(target.split('?')[0]!)) return original
+  if (forwarder.chain.includes(normalizePath(target.split('?')[0]!) ?? target)) return original
   const page = await forwarder.forward(target)
   // only a successful page replaces the error; a missing or failing one (or a loop's 500) does not
   if (page.status < 200 || page.status > 299) {
