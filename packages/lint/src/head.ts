@@ -1,6 +1,8 @@
 /*
  * Pure checks of a response's status line and header fields. Each returns findings
  * (rule + message) rather than throwing, so the middleware decides between throw and warn.
+ * Messages are logged: they name headers and cookies but never quote cookie values, header
+ * values with control characters, or the query of a Location (tokens travel there).
  */
 import type { LintRule } from './error.js'
 
@@ -75,7 +77,7 @@ export function checkFields(headers: Headers): Finding[] {
     if (bad)
       findings.push({
         rule: 'header-value',
-        message: `${name} value ${JSON.stringify(value)} contains control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`,
+        message: `${name} value contains control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} at offset ${bad.index}`,
       })
   }
   return findings
@@ -94,12 +96,12 @@ export function checkSetCookies(headers: Headers): Finding[] {
     if (folded)
       findings.push({
         rule: 'set-cookie',
-        message: `Set-Cookie ${JSON.stringify(value)} holds a comma: cookies folded into one field? Send one Set-Cookie per cookie (headers.append)`,
+        message: `Set-Cookie ${JSON.stringify(name)} holds a comma: cookies folded into one field? Send one Set-Cookie per cookie (headers.append)`,
       })
     else if (eq <= 0 || !TOKEN.test(name) || !COOKIE_VALUE.test(cookieValue))
       findings.push({
         rule: 'set-cookie',
-        message: `Set-Cookie ${JSON.stringify(value)} does not start with a valid cookie-name=cookie-value`,
+        message: `Set-Cookie ${JSON.stringify(name)} does not start with a valid cookie-name=cookie-value`,
       })
   }
   return findings
@@ -133,7 +135,7 @@ export function checkEntityHeaders(response: Response, method: string): Finding[
   else if (location !== null && !isUriReference(location))
     findings.push({
       rule: 'location',
-      message: `Location ${JSON.stringify(location)} is not an absolute URL or a valid URI-reference (percent-encode it)`,
+      message: `Location ${JSON.stringify(location.split('?', 1)[0])}${location.includes('?') ? '?…' : ''} is not an absolute URL or a valid URI-reference (percent-encode it)`,
     })
   const etag = headers.get('etag')
   if (etag !== null && !ENTITY_TAG.test(etag))

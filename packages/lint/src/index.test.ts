@@ -326,6 +326,27 @@ describe('options', () => {
     expect(seen.map((e) => e.rule)).toEqual(['etag'])
   })
 
+  test('violation messages never quote cookie values, bad header values or Location queries', async () => {
+    const log = capture()
+    const app = pipe(
+      () => {
+        const headers = new Headers({ 'content-type': 'text/plain', 'x-token': 'SECRET-A\u0001' })
+        headers.append('set-cookie', 'sid=SECRET-B, other=1')
+        headers.set('location', '/a b?ticket=SECRET-C')
+        return new Response('x', { status: 302, headers })
+      },
+      lint({ mode: 'warn', logger: log.logger }),
+    )
+    const request = new Request('http://localhost/p?token=SECRET-D')
+    await (await app(request, createContext(request))).arrayBuffer()
+    expect(log.records.map((r) => r.details?.rule).sort()).toEqual([
+      'header-value',
+      'location',
+      'set-cookie',
+    ])
+    expect(JSON.stringify(log.records)).not.toMatch(/SECRET/)
+  })
+
   test('ignored rules are not checked', async () => {
     const app = pipe(() => html('x', { headers: { etag: 'bare' } }), lint({ ignore: ['etag'] }))
     const request = new Request('http://localhost/')

@@ -127,7 +127,7 @@ export function lint(options: LintOptions = {}): Middleware {
         throw error
       }
       const method = request.method.toUpperCase()
-      const label = `${method} ${context.scriptName}${context.pathInfo}${context.search} -> ${response.status}`
+      const label = `${method} ${context.scriptName}${context.pathInfo} -> ${response.status}` // no query: it may hold tokens
       fail(checkStatus(response).map(labelled(label)))
       fail(checkFields(response.headers).map(labelled(label)))
       fail(checkSetCookies(response.headers).map(labelled(label)))
