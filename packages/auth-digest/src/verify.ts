@@ -16,6 +16,7 @@ import {
 import type { NonceIssuer } from './nonce.js'
 import { decodeExtValue, latin1ToUtf8 } from './params.js'
 import type { NonceStore } from './store.js'
+import { bodyHash, uriMatches } from './target.js'
 
 /** A user's secret: the password, or H(username:realm:password) for the requested hash. */
 export type DigestSecret = string | { password: string } | { ha1: string }
@@ -61,49 +62,6 @@ export type Outcome =
 
 const refuse = (reason: string, stale = false): Outcome => ({ ok: false, stale, reason })
 const HEX_LENGTH: Record<DigestHash, number> = { MD5: 32, 'SHA-256': 64, 'SHA-512-256': 64 }
-
-/** Tells whether the `uri` parameter names exactly the request target (RFC 7616 3.4). */
-export function uriMatches(uri: string, requestUrl: URL): boolean {
-  let parsed: URL
-  try {
-    // origin-form is resolved against the request's origin; absolute-form stands alone
-    parsed = uri.startsWith('/') ? new URL(uri, requestUrl.origin) : new URL(uri)
-  } catch {
-    return false
-  }
-  if (!uri.startsWith('/') && !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(uri)) return false
-  return (
-    parsed.origin === requestUrl.origin &&
-    parsed.pathname === requestUrl.pathname &&
-    parsed.search === requestUrl.search &&
-    parsed.hash === ''
-  )
-}
-
-async function bodyHash(
-  request: Request,
-  hash: DigestHash,
-  limit: number,
-): Promise<string | undefined> {
-  if (!request.body) return digestHash(hash, '')
-  const reader = request.clone().body!.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.length
-    if (size > limit) {
-      await reader.cancel()
-      return undefined
-    }
-    chunks.push(value)
-  }
-  const body = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) body.set(chunk, (offset += chunk.length) - chunk.length)
-  return digestHash(hash, body)
-}
 
 function pickAlgorithm(
   config: VerifierConfig,
