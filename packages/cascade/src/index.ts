@@ -10,7 +10,8 @@ export interface CascadeOptions {
   /** Statuses (and thrown HTTP exceptions' statuses) that pass the request to the next app. @default [404] */
   catch?: readonly number[]
   /**
-   * Request body bytes accepted in all; beyond it the cascade answers 413.
+   * Request body bytes an app other than the last may read (they are kept for replay);
+   * beyond it the cascade answers 413. The last app's reads are not kept, so not limited.
    * @default 1 MiB without `spill`, 1 GiB with it
    */
   maxBodyBytes?: number
@@ -93,11 +94,8 @@ export function cascade(apps: readonly App[], options: CascadeOptions = {}): App
   const last = list.length - 1
 
   return async function cascade(request: Request, context: Context): Promise<Response> {
-    // RFC 9110 section 15.5.14: a declared length over the limit is refused before any app runs
-    const declared = Number(request.headers.get('content-length') ?? 0)
-    if (declared > limits.maxBytes) return tooLarge(request, context, limits.maxBytes)
-    // no body: every app can share the request as it is
-    if (request.body === null) return tryEach(list, caught, () => request, context)
+    // no body, or one app: nothing to replay, the request goes as it is
+    if (request.body === null || last === 0) return tryEach(list, caught, () => request, context)
     const body = new ReplayableBody(request.body, limits)
     // a fresh Request per app from the parts (the server's request may be a lazy stand-in)
     const make = (i: number) =>

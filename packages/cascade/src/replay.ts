@@ -5,7 +5,7 @@ import type { SpillFile, SpillStore } from './spill.js'
 export interface ReplayLimits {
   /** Bytes kept in memory before the rest goes to `spill`. */
   memoryBytes: number
-  /** Bytes accepted in all; beyond it readers get a 413 error. */
+  /** Bytes recorded for replay; a recording read beyond it fails with a 413 error. */
   maxBytes: number
   /** Where bytes beyond `memoryBytes` go; without it, everything stays in memory. */
   spill: SpillStore | undefined
@@ -16,9 +16,10 @@ const READ_SIZE = 64 * 1024
 /**
  * A request body that several apps can read in turn, each from the start. Nothing is read
  * until an app reads: bytes are recorded as they pass from the client to the reading app
- * (the first `memoryBytes` in memory, the rest in the spill), and the next app replays the
- * recording before reading on. The last app's reader does not record. Only the newest
- * reader is live: a superseded one errors on its next read.
+ * (the first `memoryBytes` in memory, the rest in the spill, at most `maxBytes` in all), and
+ * the next app replays the recording before reading on. The last app's reader does not
+ * record, so it is not limited here. Only the newest reader is live: a superseded one errors
+ * on its next read.
  */
 export class ReplayableBody {
   readonly #source: ReadableStreamDefaultReader<Uint8Array>
@@ -28,7 +29,6 @@ export class ReplayableBody {
   #memoryBytes = 0
   #spill: Promise<SpillFile> | undefined
   #recorded = 0
-  #received = 0
   #ended = false
   #failure: unknown
   #generation = 0
@@ -103,9 +103,8 @@ export class ReplayableBody {
       this.#ended = true
       return undefined
     }
-    this.#received += value.length
-    // RFC 9110 section 15.5.14: refuse the content rather than buffer without bound
-    if (this.#received > this.#limits.maxBytes) {
+    // RFC 9110 section 15.5.14: refuse a body too large to keep for replay, never buffer without bound
+    if (record && this.#recorded + value.length > this.#limits.maxBytes) {
       this.tooLarge = true
       this.#failure = new PayloadTooLarge(`The limit is ${this.#limits.maxBytes} bytes`)
       await this.#source.cancel(this.#failure).catch(() => {})
