@@ -1,5 +1,6 @@
 import {
   appendFileSync,
+  chmodSync,
   mkdirSync,
   mkdtempSync,
   rmSync,
@@ -180,6 +181,32 @@ describe('fileApp sees changes (test_file)', () => {
       writeFileSync(path, 'two!')
       utimesSync(path, new Date(), new Date(Date.now() + 5000))
       expect(await (await fetch('/')).text()).toBe('two!')
+    },
+  )
+  matrix(
+    'with watch: true a change is seen through fs.watch, whatever the TTL',
+    () => fileApp(join(dir, 'watched.txt'), { watch: true, statTtl: 3_600_000 }),
+    async (fetch) => {
+      const path = tempFile('before', 'watched.txt')
+      expect(await (await fetch('/')).text()).toBe('before')
+      writeFileSync(path, 'after!')
+      const until = Date.now() + 5000
+      let body = ''
+      while (Date.now() < until && (body = await (await fetch('/')).text()) !== 'after!')
+        await new Promise((r) => setTimeout(r, 25))
+      expect(body).toBe('after!')
+    },
+  )
+  matrix(
+    'an unreadable file is a 403, decided before any header is sent',
+    () => fileApp(join(dir, 'locked.bin'), { inlineBytes: 0 }),
+    async (fetch) => {
+      const path = tempFile('x'.repeat(100), 'locked.bin')
+      chmodSync(path, 0o000)
+      const r = await fetch('/')
+      // root reads anything: then the file is simply served
+      expect(r.status).toBe(process.getuid?.() === 0 ? 200 : 403)
+      await r.arrayBuffer()
     },
   )
   matrix(

@@ -6,8 +6,8 @@
  * seen up to `ttl` ms late (never with a torn body: a body always matches its headers, see
  * body.ts).
  */
-import { type FSWatcher, watch as fsWatch } from 'node:fs'
-import { open, realpath, stat } from 'node:fs/promises'
+import { constants, type FSWatcher, watch as fsWatch } from 'node:fs'
+import { access, open, realpath, stat } from 'node:fs/promises'
 
 /** What the cache knows about a path. */
 export type Meta =
@@ -140,7 +140,9 @@ async function readMeta(path: string, options: MetaCacheOptions): Promise<Meta> 
     if (!s.isFile()) return MISSING_404 // devices, FIFOs, sockets are never served
     let bytes: Uint8Array | undefined
     let info = s
-    if (s.size <= options.inlineBytes) {
+    // an unreadable file is a 403 now, not a failure after the headers are sent
+    if (s.size > options.inlineBytes) await access(path, constants.R_OK)
+    else {
       // read and fstat through one handle, so the bytes and the validators agree
       const handle = await open(path, 'r')
       try {

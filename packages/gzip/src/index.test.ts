@@ -107,6 +107,17 @@ test('an oversized Accept-Encoding is no crash', async () => {
   await res.arrayBuffer()
 })
 
+test('a 304 for a weakened tag carries the weak tag the client holds', async () => {
+  const app = gzip()(() => new Response(null, { status: 304, headers: { etag: '"v1"' } }))
+  const weak = await call(app, {
+    headers: { 'if-none-match': 'W/"v1"', 'accept-encoding': 'gzip' },
+  })
+  expect(weak.headers.get('etag')).toBe('W/"v1"')
+  expect(weak.headers.get('vary')).toBe('Accept-Encoding')
+  const strong = await call(app, { headers: { 'if-none-match': '"v1"' } })
+  expect(strong.headers.get('etag')).toBe('"v1"')
+})
+
 describe('responses left alone (still with Vary)', () => {
   const skip: [string, App][] = [
     ['204', () => new Response(null, { status: 204 })],

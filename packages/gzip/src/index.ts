@@ -82,6 +82,8 @@ export function gzip(options: GzipOptions = {}): Middleware {
       const headers = response.headers
       // the representation varies by Accept-Encoding whether or not this one is compressed
       const varied = (): Response => addVary(response, 'Accept-Encoding')
+      // a 304 confirms what the client holds: if that was our weakened tag, say so (section 13.1.2)
+      if (response.status === 304) return notModified(addVary(response, 'Accept-Encoding'), request)
       // HEAD has no body to encode (Paste skipped it too)
       if (request.method === 'HEAD' || response.body === null) return varied()
       // no body (204, 304) or a range of the identity bytes (206)
@@ -134,6 +136,16 @@ export function gzip(options: GzipOptions = {}): Middleware {
     )
     return new Response(body, init)
   }
+}
+
+/** Echoes the weak form of a strong ETag when the client revalidated the weak (encoded) one. */
+function notModified(response: Response, request: Request): Response {
+  const etag = response.headers.get('etag')
+  const inm = request.headers.get('if-none-match')
+  if (etag === null || inm === null || !etag.startsWith('"') || !inm.includes(`W/${etag}`))
+    return response
+  response.headers.set('etag', weakenETag(etag))
+  return response
 }
 
 function encodedHeaders(headers: Headers, coding: Coding): void {
