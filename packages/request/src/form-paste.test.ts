@@ -219,13 +219,11 @@ describe('multipart round-trip against an independent encoder (undici FormData)'
       fc.constantFrom('\r\n--', '--\r\n', '\r\n\r\n'),
     )
     const entry = fc.oneof(
-      fc
-        .tuple(name, text)
-        .map(([n, v]) => ({
-          name: n,
-          value: v as string | Uint8Array,
-          filename: undefined as string | undefined,
-        })),
+      fc.tuple(name, text).map(([n, v]) => ({
+        name: n,
+        value: v as string | Uint8Array,
+        filename: undefined as string | undefined,
+      })),
       fc
         .tuple(name, fc.uint8Array({ maxLength: 200 }), fc.stringMatching(/^[a-z0-9.]{1,8}$/))
         .map(([n, bytes, f]) => ({
