@@ -2,6 +2,7 @@ import { type App, type Context, createKey, isHttpError } from '@paste/core'
 import { InternalServerError } from '@paste/httpexceptions'
 import { type ForwardInit, isForwardRequest, type RedirectInit } from './forward.js'
 import { checkKeepHeaders, subrequestHeaders } from './headers.js'
+import { readText } from './read.js'
 import { parseTarget } from './target.js'
 
 /** A response fetched with {@link Forwarder.include}, read whole. */
@@ -172,27 +173,7 @@ export class Session {
     return {
       status: response.status,
       headers: response.headers,
-      body: await this.readText(response),
-    }
-  }
-
-  async readText(response: Response): Promise<string> {
-    if (response.body === null) return ''
-    const reader = response.body.getReader()
-    const decoder = new TextDecoder()
-    let size = 0
-    let text = ''
-    for (;;) {
-      const { value, done } = await reader.read()
-      if (done) return text + decoder.decode()
-      size += value.length
-      if (size > this.settings.maxIncludeBytes) {
-        await reader.cancel()
-        throw new InternalServerError({
-          detail: `included body over ${this.settings.maxIncludeBytes} bytes`,
-        })
-      }
-      text += decoder.decode(value, { stream: true })
+      body: await readText(response, this.settings.maxIncludeBytes),
     }
   }
 }
