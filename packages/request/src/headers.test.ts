@@ -106,6 +106,24 @@ describe('parseContentType', () => {
     expect(parseContentType('te xt/html')).toBeUndefined()
     expect(parseContentType('')).toBeUndefined()
   })
+  test('property: serialised type and parameters parse back', () => {
+    const token = fc.stringMatching(/^[a-z0-9!#$&^_.+-]{1,10}$/)
+    const quoted = fc.string({ maxLength: 12 }).filter((s) => !/[\x00-\x08\x0a-\x1f\x7f]/.test(s))
+    fc.assert(
+      fc.property(
+        token,
+        token,
+        fc.uniqueArray(fc.tuple(token, quoted), { selector: ([n]) => n, maxLength: 4 }),
+        (type, subtype, params) => {
+          const header = `${type}/${subtype}${params.map(([n, v]) => `; ${n}="${v.replace(/["\\]/g, '\\$&')}"`).join('')}`
+          expect(parseContentType(header)).toEqual({
+            type: `${type}/${subtype}`,
+            params: Object.fromEntries(params),
+          })
+        },
+      ),
+    )
+  })
   test('hostile input', () => {
     fast(() => parseContentType(`a/b;${'x="\\'.repeat(21845)}`))
     fast(() => parseContentType(`a/b${';'.repeat(65536)}`))

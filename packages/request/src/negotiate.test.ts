@@ -204,3 +204,33 @@ describe('hostile Accept headers', () => {
     )
   })
 })
+
+describe('negotiateEncoding properties', () => {
+  const coding = fc.constantFrom('gzip', 'br', 'zstd', 'identity', '*')
+  const q = fc.constantFrom(0, 0.1, 0.5, 1)
+  const entries = fc.uniqueArray(fc.tuple(coding, q), { selector: ([c]) => c, maxLength: 5 })
+  const available = fc.subarray(['br', 'gzip', 'zstd'])
+  // q a coding gets from the header: its own entry, else `*`, else undefined (not listed)
+  const weight = (list: [string, number][], c: string) =>
+    list.find(([n]) => n === c)?.[1] ?? list.find(([n]) => n === '*')?.[1]
+  test('never chooses a coding the header refuses; undefined only when everything is refused', () => {
+    fc.assert(
+      fc.property(entries, available, (list, offers) => {
+        const header = list.map(([c, w]) => `${c};q=${w}`).join(', ')
+        const chosen = negotiateEncoding(header, offers)
+        const identityQ = weight(list, 'identity')
+        const identityOk = identityQ === undefined ? true : identityQ > 0
+        if (chosen === undefined) {
+          expect(identityOk).toBe(false)
+          for (const o of offers) expect(weight(list, o) ?? 0).toBe(0)
+        } else if (chosen === 'identity') {
+          expect(identityOk).toBe(true)
+        } else {
+          const w = weight(list, chosen) ?? 0
+          expect(w).toBeGreaterThan(0)
+          for (const o of offers) expect(weight(list, o) ?? 0).toBeLessThanOrEqual(w)
+        }
+      }),
+    )
+  })
+})
