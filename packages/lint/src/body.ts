@@ -89,6 +89,8 @@ export interface BodyExpectations {
   label: string
   report: Report
   tracker: LintTracker | undefined
+  /** Called when the body has been read to its end; errors it returns fail the stream. */
+  onComplete?: (() => LintError[]) | undefined
 }
 
 function isBytes(chunk: unknown): chunk is Uint8Array {
@@ -144,7 +146,10 @@ export function watchBody(
             )
               return
           state.outcome = 'complete'
-          controller.close()
+          // the outermost lint checks, once its body is sent, that no inner body was dropped
+          const [abandoned] = expect.onComplete?.() ?? []
+          if (abandoned) controller.error(abandoned)
+          else controller.close()
           return
         }
         const chunk: unknown = result.value

@@ -19,7 +19,7 @@
  * | `location` | redirects carry a Location; a Location is a valid URI-reference (RFC 9110 10.2.2) |
  * | `etag` | an ETag is a quoted entity-tag, optionally weak (RFC 9110 8.8.3) |
  * | `body-chunk` | the body stream yields `Uint8Array` chunks only |
- * | `body-abandoned` | the response body was read to its end or cancelled, never dropped half-read |
+ * | `body-abandoned` | an inner response body was read to its end or cancelled, never dropped half-read |
  */
 export type LintRule =
   | 'context'

@@ -236,6 +236,27 @@ describe('each rule fires', () => {
   )
 })
 
+describe('body-abandoned through any transport: the outermost lint checks when its body is done', () => {
+  // a filter that answers without reading or cancelling its inner app's response
+  const replacing =
+    (answer: () => Response): Middleware =>
+    (app) =>
+    async (request, context) => {
+      await app(request, context)
+      return answer()
+    }
+  violates('body-abandoned', 'an inner body dropped, outer body streamed', (checked) =>
+    checked(replacing(() => html('outer'))(checked(() => html('inner body')))),
+  )
+  violates('body-abandoned', 'an inner body dropped, outer response without body', (checked) =>
+    checked(
+      replacing(() => new Response(null, { status: 303, headers: { location: '/' } }))(
+        checked(() => html('inner body')),
+      ),
+    ),
+  )
+})
+
 const correct: App = async (request, context) => {
   const path = context.pathInfo
   if (path === '/redirect')

@@ -1,5 +1,5 @@
 import type { Context, Logger, Middleware } from '@paste/core'
-import { lintTrackerKey, type Report, watchBody } from './body.js'
+import { LintTracker, lintTrackerKey, type Report, watchBody } from './body.js'
 import { checkContext, checkContextUrl } from './context.js'
 import { LINT_RULES, LintError, type LintRule } from './error.js'
 import {
@@ -96,57 +96,66 @@ export function lint(options: LintOptions = {}): Middleware {
   return (app) =>
     async function lint(request, context) {
       const report = reporter(resolved, context)
-      const fail = (findings: Finding[]) => {
-        for (const { rule, message } of findings) {
-          const error = report(rule, message)
-          if (error) throw error
-        }
-      }
       // what the app is given: the context's invariants and its agreement with the URL
-      fail(checkContext(context))
-      fail(checkContextUrl(request, context))
+      fail(report, checkContext(context))
+      fail(report, checkContextUrl(request, context))
       guardRequest(request, report)
-      const returned: unknown = await app(request, context)
-      // an App returns a Response; nothing else can be sent (always fatal)
-      if (!isResponse(returned)) {
-        const error = new LintError(
-          'response-type',
-          `the app returned ${describe(returned)}, not a Response`,
-        )
-        report('response-type', error.message)
-        throw error
-      }
-      const response = returned
-      // a Response can be sent once: a cached one must be cloned for each request
-      if (response.bodyUsed || response.body?.locked) {
-        const error = new LintError(
-          'response-type',
-          `the app returned a Response whose body was already read or locked; return a fresh Response (or response.clone()) for each request`,
-        )
-        report('response-type', error.message)
-        throw error
-      }
+      // the outermost lint owns the tracker that finds bodies dropped by the layers below
+      const given = isContext(context) ? context.get(lintTrackerKey) : undefined
+      const tracker = given ?? new LintTracker()
+      const inner = given || !isContext(context) ? context : context.with(lintTrackerKey, tracker)
+      const response = checkReturned(await app(request, inner), report)
       const method = request.method.toUpperCase()
-      const label = `${method} ${context.scriptName}${context.pathInfo} -> ${response.status}` // no query: it may hold tokens
-      fail(checkStatus(response).map(labelled(label)))
-      fail(checkFields(response.headers).map(labelled(label)))
-      fail(checkSetCookies(response.headers).map(labelled(label)))
-      fail(checkEntityHeaders(response, method).map(labelled(label)))
-      // nothing streams, or the status cannot carry a body: nothing more to watch
-      if (response.body === null || !BODY_STATUS(response.status)) return response
+      // no query in messages: it may hold tokens
+      const label = `${method} ${context.scriptName}${context.pathInfo} -> ${response.status}`
+      const head = [
+        ...checkStatus(response),
+        ...checkFields(response.headers),
+        ...checkSetCookies(response.headers),
+        ...checkEntityHeaders(response, method),
+      ]
+      fail(report, head.map(labelled(label)))
+      const settle = given ? undefined : () => tracker.finish()
+      // nothing streams, or the status cannot carry a body: the exchange is over
+      if (response.body === null || !BODY_STATUS(response.status)) {
+        const [abandoned] = settle?.() ?? []
+        if (abandoned) throw abandoned
+        return response
+      }
       const body = watchBody(response.body, {
         length: declaredLength(response, method),
         hasContentType: response.headers.has('content-type'),
         label,
         report,
-        tracker: typeof context?.get === 'function' ? context.get(lintTrackerKey) : undefined,
+        tracker,
+        onComplete: settle,
       })
-      return new Response(body, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      })
+      const { status, statusText, headers } = response
+      return new Response(body, { status, statusText, headers })
     }
+}
+
+function fail(report: Report, findings: readonly Finding[]): void {
+  for (const { rule, message } of findings) {
+    const error = report(rule, message)
+    if (error) throw error
+  }
+}
+
+function isContext(value: unknown): value is Context {
+  return typeof (value as Context | null)?.get === 'function'
+}
+
+// an App returns a fresh Response; anything else cannot be sent (always fatal)
+function checkReturned(returned: unknown, report: Report): Response {
+  let message: string | undefined
+  if (!isResponse(returned)) message = `the app returned ${describe(returned)}, not a Response`
+  else if (returned.bodyUsed || returned.body?.locked)
+    message =
+      'the app returned a Response whose body was already read or locked; return a fresh Response (or response.clone()) for each request'
+  if (message === undefined) return returned as Response
+  report('response-type', message)
+  throw new LintError('response-type', message)
 }
 
 // statuses a Response may carry a body with (RFC 9110 15.3.5, 15.3.6, 15.4.5 exclude 204, 205, 304)
