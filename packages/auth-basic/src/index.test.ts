@@ -1,5 +1,6 @@
 import { type App, silentLogger } from '@paste/core'
 import { matrix } from '@paste-tooling/testing'
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { authBasic } from './index.js'
 
@@ -117,6 +118,24 @@ describe('auth-basic', () => {
       headers: { authorization: `Basic ${b64('u:p')}` },
     })
     expect(response.status).toBe(401)
+  })
+
+  test('random Authorization headers always get a 401 challenge, never a 500', async () => {
+    const { inProcessFetch } = await import('@paste-tooling/testing')
+    const fetch = inProcessFetch(makeApp(), opts)
+    const latin1 = fc
+      .string({ maxLength: 200 })
+      .map((s) => s.replace(/[^\t\u0020-\u007e\u0080-\u00ff]/g, ''))
+    await fc.assert(
+      fc.asyncProperty(latin1, async (junk) => {
+        for (const authorization of [junk, `Basic ${junk}`, `Basic ${b64(junk)}`]) {
+          const response = await fetch('/', { headers: { authorization } })
+          expect(response.status).toBe(401)
+          expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm=/)
+        }
+      }),
+      { numRuns: 200 },
+    )
   })
 
   test('never logs the password', async () => {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
 import { type App, silentLogger } from '@paste/core'
 import { inProcessFetch, matrix } from '@paste-tooling/testing'
+import fc from 'fast-check'
 import { describe, expect, test, vi } from 'vitest'
 import { authorization, challenges } from '../test/client.js'
-import { type AuthDigestOptions, authDigest, memoryNonceStore } from './index.js'
+import { type AuthDigestOptions, authDigest, memoryNonceStore, parseDigestParams } from './index.js'
 
 const whoami: App = async (request, context) =>
   new Response(
@@ -236,6 +237,29 @@ matrix(
 )
 
 describe('auth-digest', () => {
+  test('random Authorization headers always get a 401 challenge', async () => {
+    const fetch = inProcessFetch(make()(), opts)
+    const c = challenges(await fetch('/'))[0]!
+    const good = authorization(c, { user: 'Mufasa', password: 'Circle of Life', uri: '/' })
+    const latin1 = fc
+      .string({ maxLength: 120 })
+      .map((s) => s.replace(/[^\t\u0020-\u007e\u0080-\u00ff]/g, ''))
+    await fc.assert(
+      fc.asyncProperty(latin1, fc.nat(good.length), async (junk, at) => {
+        for (const authorization of [`Digest ${junk}`, good.slice(0, at) + junk + good.slice(at)]) {
+          // junk that leaves the same parameters (say, extra spaces) is still the valid header
+          const same = parseDigestParams(authorization)
+          if (same && JSON.stringify([...same]) === JSON.stringify([...parseDigestParams(good)!]))
+            continue
+          const response = await fetch('/', { headers: { authorization } })
+          expect(response.status).toBe(401)
+          expect(response.headers.get('www-authenticate')).toMatch(/^Digest /)
+        }
+      }),
+      { numRuns: 150 },
+    )
+  })
+
   test('RFC 7616 username* (ext-value) is accepted', async () => {
     const fetch = inProcessFetch(make()(), opts)
     const c = challenges(await fetch('/'))[0]!
