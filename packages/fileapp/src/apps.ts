@@ -15,7 +15,12 @@ import {
 
 const ALLOW = 'GET, HEAD'
 
-/** 405 for anything but GET and HEAD (RFC 9110 section 15.5.6: with Allow). */
+/**
+ * 405 for anything but GET and HEAD (RFC 9110 section 15.5.6: with Allow).
+ *
+ * @example
+ * if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed()
+ */
 export function methodNotAllowed(): Response {
   return new Response('Method Not Allowed\n', {
     status: 405,
@@ -23,7 +28,12 @@ export function methodNotAllowed(): Response {
   })
 }
 
-/** A plain client error carrying nothing of the request. */
+/**
+ * A plain client error carrying nothing of the request (no path, no URL).
+ *
+ * @example
+ * if (!target.ok) return clientError(target.status)
+ */
 export function clientError(status: 400 | 403 | 404): Response {
   const text = status === 400 ? 'Bad Request' : status === 403 ? 'Forbidden' : 'Not Found'
   return new Response(`${text}\n`, {
@@ -32,7 +42,12 @@ export function clientError(status: 400 | 403 | 404): Response {
   })
 }
 
-/** Whether the client asked caches to revalidate (`no-cache`, `max-age=0`): re-stat the file. */
+/**
+ * Whether the client asked caches to revalidate (`no-cache`, `max-age=0`): re-stat the file.
+ *
+ * @example
+ * const meta = await files.stat(path, wantsFresh(request))
+ */
 export function wantsFresh(request: Request): boolean {
   const cc = request.headers.get('cache-control')
   return cc !== null && /(?:^|,)\s*(?:no-cache|max-age=0)\s*(?:,|$)/i.test(cc)
@@ -177,6 +192,10 @@ export function directoryApp(root: string, options: DirectoryAppOptions = {}): A
 /**
  * Checks a real path against the root's real path (or accepts all when links may leave it).
  * Throws a TypeError when the root does not exist.
+ *
+ * @example
+ * const allowed = rootGuard('/srv/static', false)
+ * allowed('/srv/static-secret/key') // false
  */
 export function rootGuard(
   root: string,

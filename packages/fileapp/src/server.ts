@@ -72,7 +72,12 @@ export interface FileServer {
 const TEXTUAL =
   /^(?:text\/|application\/(?:javascript|json|xml|manifest\+json)|image\/svg\+xml)|\+(?:json|xml)$/
 
-/** Content-Type for a file name: the `mime` database, and a charset for text types. */
+/**
+ * Content-Type for a file name: the `mime` database, and a charset for text types.
+ *
+ * @example
+ * contentTypeOf('app.js') // 'text/javascript; charset=utf-8'
+ */
 export function contentTypeOf(name: string, charset: string | false = 'utf-8'): string {
   const type = mime.getType(name) ?? 'application/octet-stream'
   return charset && TEXTUAL.test(type) ? `${type}; charset=${charset}` : type

@@ -25,7 +25,12 @@ type ZlibWithZstd = typeof zlib & {
 }
 const z = zlib as ZlibWithZstd
 
-/** Codings this runtime supports, best first. zstd needs a Node with `zlib.createZstdCompress`. */
+/**
+ * Codings this runtime supports, best first. zstd needs a Node with `zlib.createZstdCompress`.
+ *
+ * @example
+ * SUPPORTED.includes('zstd') // false on Node 20
+ */
 export const SUPPORTED: readonly Coding[] = Object.freeze(
   typeof z.createZstdCompress === 'function' && typeof z.zstdCompress === 'function'
     ? (['zstd', 'br', 'gzip'] as const)

@@ -193,6 +193,30 @@ test('drops Content-Length of a stream, weakens a strong ETag', async () => {
   expect(gunzipSync(new Uint8Array(await res.arrayBuffer())).toString()).toBe(TEXT.slice(0, 3000))
 })
 
+test.skipIf(!SUPPORTED.includes('zstd'))(
+  'zstd where node:zlib has it (skipped on Node versions without zlib zstd, e.g. 20)',
+  async () => {
+    const zlib = (await import('node:zlib')) as unknown as {
+      zstdDecompressSync: (b: Uint8Array) => Buffer
+    }
+    const res = await call(gzip()(html()), { headers: { 'accept-encoding': 'zstd, br, gzip' } })
+    expect(res.headers.get('content-encoding')).toBe('zstd')
+    expect(zlib.zstdDecompressSync(new Uint8Array(await res.arrayBuffer())).toString()).toBe(TEXT)
+  },
+)
+
+test('on this runtime, zstd is offered exactly when node:zlib can make it', async () => {
+  const zlib = await import('node:zlib')
+  expect(SUPPORTED.includes('zstd')).toBe(
+    typeof (zlib as Record<string, unknown>).createZstdCompress === 'function',
+  )
+  const res = await call(gzip({ encodings: ['zstd', 'gzip'] })(html()), {
+    headers: { 'accept-encoding': 'zstd, gzip;q=0.5' },
+  })
+  expect(res.headers.get('content-encoding')).toBe(SUPPORTED.includes('zstd') ? 'zstd' : 'gzip')
+  await res.arrayBuffer()
+})
+
 test('bad configuration throws a TypeError naming the option', () => {
   expect(() => gzip({ level: 10 })).toThrow('@paste/gzip: level must be an integer 0-9')
   expect(() => gzip({ brotliQuality: -1 })).toThrow(/brotliQuality/)

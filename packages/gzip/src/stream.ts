@@ -51,7 +51,7 @@ export function compressStream(
           } catch {}
         }
         signal?.addEventListener('abort', onAbort, { once: true })
-        compressor.on('data', (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk)))
+        compressor.on('data', (chunk: Buffer) => controller.enqueue(chunk)) // a Buffer is a Uint8Array: no copy
         compressor.on('end', () => {
           finished = true
           signal?.removeEventListener('abort', onAbort)
