@@ -2,7 +2,7 @@ import { addressMatcher, type Context, createKey, type Key, type Middleware } fr
 import { compileRules, type Grant, type GrantIpRule, mergeRoles } from './rules.js'
 
 export type { Grant, GrantIpRule } from './rules.js'
-export { compileRules, mergeRoles } from './rules.js'
+export { compileRules, grantRulesFromConfig, mergeRoles } from './rules.js'
 
 /**
  * The roles granted to the request (Paste's `REMOTE_USER_TOKENS`), read-only. Filters that

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { compileRules, mergeRoles } from './rules.js'
+import { compileRules, grantRulesFromConfig, mergeRoles } from './rules.js'
 
 const apply = compileRules([
   { match: ['127.0.0.1', '::1'], roles: ['system'] },
@@ -83,5 +83,38 @@ describe('mergeRoles', () => {
     })
     expect(roles).toEqual(['b', 'c'])
     expect(Object.isFrozen(roles)).toBe(true)
+  })
+})
+
+describe('grantRulesFromConfig', () => {
+  test("reads Paste's [filter:grant] style", () => {
+    const rules = grantRulesFromConfig({
+      '127.0.0.1': '-:system',
+      '192.168.0.0/24': '-:editor, viewer',
+      '192.168.0.7': 'joe',
+      '192.168.0.10': '__remove__:-editor',
+      '10.0.0.1': 'ann:-',
+    })
+    expect(rules).toEqual([
+      { match: '127.0.0.1', roles: ['system'] },
+      { match: '192.168.0.0/24', roles: ['editor', 'viewer'] },
+      { match: '192.168.0.7', user: 'joe' },
+      { match: '192.168.0.10', user: null, roles: ['-editor'] },
+      { match: '10.0.0.1', user: 'ann' },
+    ])
+    const apply = compileRules(rules)
+    expect(apply('192.168.0.10')).toEqual({
+      user: null,
+      add: ['editor', 'viewer'],
+      revoke: ['editor'],
+    })
+  })
+
+  test('malformed entries surface when compiled', () => {
+    expect(() => compileRules(grantRulesFromConfig({ 'not-an-ip': 'joe' }))).toThrow(
+      /not an IP address/,
+    )
+    expect(() => compileRules(grantRulesFromConfig({ '::1': '-:a,,b' }))).toThrow(/not a role name/)
+    expect(() => grantRulesFromConfig({ '::1': 42 as never })).toThrow(/value must be a string/)
   })
 })

@@ -91,3 +91,27 @@ export function mergeRoles(current: readonly string[], grant: Grant): readonly s
   for (const role of grant.revoke) roles.delete(role)
   return Object.freeze([...roles])
 }
+
+/**
+ * Reads Paste's `[filter:grant]` configuration style: keys are addresses or networks,
+ * values `user:roles`, where user `-` (or empty) leaves the user, `__remove__` removes it,
+ * and roles are comma-separated (`-role` revokes, `-` alone means none). Throws a
+ * `TypeError` naming a malformed entry.
+ *
+ * @example
+ * grantRulesFromConfig({ '127.0.0.1': '-:system', '192.168.0.7': 'joe', '192.168.0.10': '__remove__:-editor' })
+ */
+export function grantRulesFromConfig(config: Readonly<Record<string, string>>): GrantIpRule[] {
+  return Object.entries(config).map(([match, value]) => {
+    if (typeof value !== 'string')
+      throw new TypeError(`@paste/auth-grantip: config ${match}: value must be a string`)
+    const colon = value.indexOf(':')
+    const user = (colon === -1 ? value : value.slice(0, colon)).trim()
+    const roles = colon === -1 ? '' : value.slice(colon + 1).trim()
+    const rule: GrantIpRule = { match }
+    if (user === '__remove__') rule.user = null
+    else if (user !== '' && user !== '-') rule.user = user
+    if (roles !== '' && roles !== '-') rule.roles = roles.split(',').map((r) => r.trim())
+    return rule
+  })
+}
