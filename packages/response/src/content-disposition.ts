@@ -19,12 +19,14 @@ export interface ContentDispositionOptions {
 // attr-char = ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
 const ATTR_CHAR = /[A-Za-z0-9!#$&+\-.^_`|~]/
 
+const encoder = new TextEncoder()
+
 function encodeExtValue(value: string): string {
   let out = "UTF-8''"
   for (const char of value) {
     if (ATTR_CHAR.test(char)) out += char
     else
-      for (const byte of new TextEncoder().encode(char))
+      for (const byte of encoder.encode(char))
         out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
   }
   return out

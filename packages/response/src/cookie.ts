@@ -73,12 +73,14 @@ function attributes(options: CookieOptions): string[] {
     out.push(`Max-Age=${options.maxAge}`)
   }
   if (options.domain !== undefined) {
-    if (!DOMAIN.test(options.domain))
+    if (options.domain.length > 253 || !DOMAIN.test(options.domain))
       fail(`invalid cookie domain ${JSON.stringify(options.domain)}`)
     out.push(`Domain=${options.domain}`)
   }
   if (options.path !== undefined) {
-    if (!PATH.test(options.path)) fail(`invalid cookie path ${JSON.stringify(options.path)}`)
+    // RFC 6265bis 5.7: an attribute value over 1024 bytes is ignored by browsers
+    if (options.path.length > 1024 || !PATH.test(options.path))
+      fail(`invalid cookie path ${JSON.stringify(options.path)}`)
     out.push(`Path=${options.path}`)
   }
   if (options.expires !== undefined) {
@@ -106,7 +108,8 @@ function attributes(options: CookieOptions): string[] {
  * Builds a Set-Cookie header value, validating the name (a token), the value (cookie-octets,
  * optionally quoted: encode anything else yourself, e.g. with base64url) and every attribute,
  * and enforcing the `__Secure-` / `__Host-` prefix rules, `SameSite=None` and `Partitioned`
- * needing `Secure`. Throws a TypeError naming the problem. No defaults are added.
+ * needing `Secure`, and the size limits browsers apply (name and value at most 4096 bytes,
+ * path at most 1024). Throws a TypeError naming the problem. No defaults are added.
  *
  * @example
  * serializeCookie('__Host-sid', token, { secure: true, path: '/', httpOnly: true, sameSite: 'Lax' })
@@ -115,6 +118,8 @@ function attributes(options: CookieOptions): string[] {
 export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
   if (!NAME.test(name)) fail(`invalid cookie name ${JSON.stringify(name)}`)
   if (!VALUE.test(value)) fail(`invalid value for cookie ${name} (encode it first)`)
+  // RFC 6265bis 5.7 steps 4-5: browsers drop a cookie whose name and value exceed 4096 bytes
+  if (name.length + value.length > 4096) fail(`cookie ${name} is over 4096 bytes; browsers drop it`)
   checkPrefixes(name, options)
   return [`${name}=${value}`, ...attributes(options)].join('; ')
 }
