@@ -1,5 +1,6 @@
 import { type App, type Logger, pipe } from '@paste/core'
 import { matrix, type TestFetch } from '@paste-tooling/testing'
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { fakeCas } from '../test/fake-cas.js'
 import { type AuthCasOptions, authCas, casKey, memoryCasStore } from './index.js'
@@ -366,3 +367,33 @@ describe('authCas', () => {
     ).not.toThrow()
   })
 })
+
+{
+  const { make } = setup()
+  matrix(
+    'arbitrary Cookie headers and queries are treated as anonymous, never a 500',
+    make,
+    async (fetch) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.string({ maxLength: 200 }),
+          fc.string({ maxLength: 100 }),
+          async (cookie, query) => {
+            try {
+              new Headers({ cookie })
+            } catch {
+              return true // not a valid header value: no client can send it
+            }
+            const response = await fetch(
+              `/?${encodeURIComponent(query).replace(/%3D/g, '=').replace(/%26/g, '&')}`,
+              { headers: { cookie: `__Host-paste-cas=${cookie}` } },
+            )
+            await response.arrayBuffer()
+            return [303, 401].includes(response.status)
+          },
+        ),
+        { numRuns: 60 },
+      )
+    },
+  )
+}

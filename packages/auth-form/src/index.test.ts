@@ -414,3 +414,44 @@ describe('authForm', () => {
     )
   })
 })
+
+matrix(
+  'hostile Cookie headers never crash the login and never pass the CSRF check',
+  site(),
+  async (fetch) => {
+    const browser = new Browser(fetch)
+    const { token } = await browser.loginForm()
+    const cookieValue = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.constantFrom(
+        `paste-csrf=${token}x`,
+        `paste-csrf="${token}`,
+        `paste-csrf=${token.slice(0, -1)}`,
+        'paste-csrf=v1.1.a.b',
+        `paste-csrf=${'A'.repeat(9000)}`,
+      ),
+    )
+    await fc.assert(
+      fc.asyncProperty(cookieValue, async (cookie) => {
+        try {
+          new Headers({ cookie })
+        } catch {
+          return true // not a valid header value: no client can send it
+        }
+        const response = await fetch('/login', {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { cookie },
+          body: new URLSearchParams({
+            username: 'alice',
+            password: 'wonderland',
+            csrf_token: token,
+          }),
+        })
+        await response.arrayBuffer()
+        return response.status === 403
+      }),
+      { numRuns: 60 },
+    )
+  },
+)
