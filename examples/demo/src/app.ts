@@ -16,7 +16,7 @@ import { cascade } from '@paste/cascade'
 import { type App, type Context, createKey, type Middleware, pipe } from '@paste/core'
 import { errorDocument } from '@paste/errordocument'
 import { gzip } from '@paste/gzip'
-import { httpExceptions, NotFound } from '@paste/httpexceptions'
+import { escapeHtml as escape, httpExceptions, NotFound } from '@paste/httpexceptions'
 import { recursive } from '@paste/recursive'
 import { getSession, session, sessionLogin } from '@paste/session'
 import { urlMap } from '@paste/urlmap'
@@ -31,8 +31,6 @@ export interface DemoOptions {
 }
 
 const publicDir = fileURLToPath(new URL('../public', import.meta.url))
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** Where the whole site is mounted, recorded at the top so mounted apps can link to it. */
 const siteRootKey = createKey<string>('demo:site-root')
