@@ -165,3 +165,42 @@ test('interceptResponse returns a named App and rethrows non-HTTP errors', async
   const request = new Request('http://h/')
   await expect(wrapped(request, createContext(request))).rejects.toThrow('boom')
 })
+
+const upperCase = () =>
+  interceptResponse(
+    () => {
+      let i = 0
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (i === 20) controller.close()
+          else controller.enqueue(new TextEncoder().encode(`line ${i++}\n`))
+        },
+      })
+      return new Response(body, {
+        headers: { 'content-type': 'text/plain', 'content-length': '999' },
+      })
+    },
+    (response) =>
+      rewriteResponse(response, {
+        body: response
+          .body!.pipeThrough(new TextDecoderStream())
+          .pipeThrough(
+            new TransformStream<string, string>({
+              transform: (chunk, controller) => controller.enqueue(chunk.toUpperCase()),
+            }),
+          )
+          .pipeThrough(new TextEncoderStream()),
+      }),
+  )
+
+matrix(
+  'interceptResponse streams a rewritten body (TransformStream, no buffering)',
+  upperCase,
+  async (fetch) => {
+    const r = await fetch('/')
+    expect(r.headers.get('content-length')).toBeNull()
+    const text = await r.text()
+    expect(text.split('\n')[0]).toBe('LINE 0')
+    expect(text.split('\n')).toHaveLength(21)
+  },
+)

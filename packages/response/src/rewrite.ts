@@ -18,7 +18,8 @@ export interface ResponseChanges {
    */
   headers?: HeadersInit | ((headers: Headers) => void)
   /**
-   * A new body. The old body is cancelled (so its source is released) and `Content-Length`
+   * A new body. The old body is cancelled (so its source is released) unless the new body
+   * reads from it (it is locked, e.g. by `pipeThrough`), and `Content-Length`
    * is dropped unless the new headers are given as a complete set (a header editor may set
    * it again). Other headers that describe the old body (`ETag`, `Content-Encoding`,
    * `Content-Range`) are the caller's to adjust.
@@ -45,9 +46,10 @@ export function rewriteResponse(response: Response, changes: ResponseChanges): R
   if (typeof changes.headers === 'function') changes.headers(headers)
   const body: BodyInit | null = replacesBody ? (changes.body as BodyInit | null) : response.body
   const sent = isNullBodyStatus(status) ? null : body
-  if (sent !== response.body && response.body !== null && !response.bodyUsed) {
-    response.body.cancel().catch(() => {})
-  }
+  // release the old body's source, unless it is in use (a new body piped from it)
+  const old = response.body
+  if (sent !== old && old !== null && !old.locked && !response.bodyUsed)
+    old.cancel().catch(() => {})
   return new Response(sent, { status, statusText, headers })
 }
 
