@@ -26,7 +26,7 @@ const site: App = async (request, context) => {
     return new Response('in')
   }
   if (url.pathname === '/big') {
-    manager.login('alice', { userData: 'x'.repeat(5000) })
+    manager.login('alice', { userData: 'x'.repeat(Number(url.searchParams.get('size') ?? 5000)) })
     return new Response('never')
   }
   if (url.pathname === '/logout') {
@@ -157,7 +157,8 @@ describe('auth-cookie', () => {
 
   test('maximum length: login refuses content that would not fit', async () => {
     await expect(fetch()('/big')).rejects.toThrow(RangeError)
-    expect(setCookieOf(await fetch({ maxLength: 8000 })('/big'))).toBeDefined()
+    expect(setCookieOf(await fetch()('/big?size=2000'))).toBeDefined()
+    await expect(fetch({ maxLength: 1000 })('/big?size=2000')).rejects.toThrow(/maxLength \(1000\)/)
   })
 
   test('a cookie is only valid under its own name and the default secret is per instance', async () => {
@@ -212,6 +213,7 @@ describe('auth-cookie', () => {
     [{ timeout: 0 }, /timeout/],
     [{ refresh: -1 }, /refresh/],
     [{ maxLength: 10 }, /maxLength/],
+    [{ maxLength: 8000 }, /maxLength/],
     [{ cookieName: 'bad name' }, /cookieName/],
     [{ domain: 'bad domain' }, /cookie option/],
   ])('bad configuration throws a TypeError naming the option (%j)', (options, message) => {

@@ -12,7 +12,7 @@ export interface AuthCookieOptions {
   timeout?: number
   /** Reissue when less than this fraction of `timeout` is left; 1 reissues on every request. @default 0.5 */
   refresh?: number
-  /** The longest cookie (`name=value`) written or read. @default 4096 */
+  /** The longest cookie (`name=value`) written or read, at most 4096 (browsers drop larger). @default 4096 */
   maxLength?: number
   /** Cookie `Secure`; `'auto'` sets it on HTTPS requests. @default 'auto' */
   secure?: boolean | 'auto'
@@ -44,8 +44,9 @@ export function resolve(options: AuthCookieOptions) {
   const refresh = options.refresh ?? 0.5
   if (!(refresh >= 0 && refresh <= 1)) fail('refresh must be between 0 and 1')
   const maxLength = options.maxLength ?? 4096
-  if (!Number.isInteger(maxLength) || maxLength < 100)
-    fail('maxLength must be an integer of at least 100')
+  // RFC 6265bis 5.7: browsers drop a cookie whose name and value exceed 4096 bytes
+  if (!Number.isInteger(maxLength) || maxLength < 100 || maxLength > 4096)
+    fail('maxLength must be an integer from 100 to 4096')
   const cookieName = options.cookieName ?? 'PASTE_AUTH_COOKIE'
   const cookie: CookieOptions = {
     path: options.path ?? '/',

@@ -227,6 +227,11 @@ describe('auth-tkt', () => {
     }
     const f = inProcessFetch(authTkt({ secret })(page), opts)
     await expect(f('/')).rejects.toThrow(/token/)
+    const huge: App = (_request, context) => {
+      context.require(loginKey).login('x', { tokens: ['t'], userData: 'd'.repeat(3000) })
+      return new Response('unreachable')
+    }
+    await expect(inProcessFetch(authTkt({ secret })(huge), opts)('/')).rejects.toThrow(RangeError)
     const noAddress = inProcessFetch(make()(), { ...opts, remoteAddress: '' })
     await expect(noAddress('/login')).rejects.toThrow(/includeIp: false/)
     const ignoring = inProcessFetch(make({ includeIp: false })(), { ...opts, remoteAddress: '' })

@@ -12,7 +12,13 @@ import { parseCookies } from '@paste/request'
 import { deleteCookie, mutableResponse, setCookie } from '@paste/response'
 import { decodeCookieValue, encodeCookieValue } from './cookie-value.js'
 import { type AuthTktOptions, resolve } from './options.js'
-import { checkTicketInput, createTicket, parseTicket, type TicketFields } from './ticket.js'
+import {
+  checkTicketInput,
+  cookieValueLength,
+  createTicket,
+  parseTicket,
+  type TicketFields,
+} from './ticket.js'
 
 export * from './cookie-value.js'
 export type { AuthTktOptions } from './options.js'
@@ -111,6 +117,12 @@ export function authTkt(options: AuthTktOptions): Middleware {
         login(user, details = {}) {
           const { tokens = [], userData = '' } = details
           checkTicketInput(user, tokens, userData, ip) // fail in the login page, not after it
+          // RFC 6265bis 5.7: browsers drop a cookie whose name and value exceed 4096 bytes
+          if (
+            config.cookieName.length + cookieValueLength(user, tokens, userData, config.digest) >
+            4096
+          )
+            throw new RangeError('@paste/auth-tkt: the ticket cookie would exceed 4096 bytes')
           pending = {
             ticket: { userid: user, tokens, userData, time: Math.floor(Date.now() / 1000) },
           }

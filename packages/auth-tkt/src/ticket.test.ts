@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { decodeCookieValue, encodeCookieValue } from './cookie-value.js'
-import { createTicket, parseTicket, quoteUserid, type TicketDigest } from './ticket.js'
+import {
+  cookieValueLength,
+  createTicket,
+  parseTicket,
+  quoteUserid,
+  type TicketDigest,
+} from './ticket.js'
 
 interface Vector {
   secret: string
@@ -96,6 +102,31 @@ describe('tickets', () => {
     const digest = md5(Buffer.from(`${inner}k`))
     const ticket = `${digest}6553f100${quoted}!`
     expect(await parseTicket('k', ticket, '127.0.0.1', 'md5')).toMatchObject({ userid: 'jane doe' })
+  })
+
+  test('cookieValueLength predicts the base64 cookie length exactly', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 30 }),
+        fc.array(fc.stringMatching(/^[a-z\u00e9]{1,5}$/), { maxLength: 3 }),
+        fc.stringMatching(/^[a-z \u00fc{}:]{0,40}$/),
+        fc.constantFrom<TicketDigest>('md5', 'sha256', 'sha512'),
+        async (userid, tokens, userData, digest) => {
+          const ticket = await createTicket({
+            secret: 'k',
+            userid,
+            ip: '1.2.3.4',
+            tokens,
+            userData,
+            digest,
+          })
+          expect(encodeCookieValue(ticket).length).toBe(
+            cookieValueLength(userid, tokens, userData, digest),
+          )
+        },
+      ),
+      { numRuns: 100 },
+    )
   })
 
   test('quoteUserid matches Python quote()', () => {

@@ -124,6 +124,30 @@ export function checkTicketInput(
 }
 
 /**
+ * The length of a ticket's base64 cookie value, known before the ticket is made (so a
+ * login can refuse a ticket browsers would drop).
+ *
+ * @example
+ * cookieValueLength('alice', ['editor'], '', 'sha256') // 112
+ */
+export function cookieValueLength(
+  userid: string,
+  tokens: readonly string[],
+  userData: string,
+  digest: TicketDigest,
+): number {
+  const joined = tokens.join(',')
+  const bytes =
+    HEX_LENGTH[digest] +
+    8 +
+    quoteUserid(userid).length +
+    1 +
+    (joined ? encoder.encode(joined).length + 1 : 0) +
+    encoder.encode(userData).length
+  return 4 * Math.ceil(bytes / 3)
+}
+
+/**
  * Creates a ticket (the cookie value before base64), exactly as mod_auth_tkt and Paste do.
  * Throws a `TypeError` for input that cannot round-trip (a bad IP, a token with `,` or `!`,
  * user data with `!` but no tokens or ending with `"`, control characters).
