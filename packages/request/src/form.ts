@@ -78,33 +78,45 @@ async function parse(
   const header = request.headers.get('content-type')
   // No body and no type (a GET): an empty form, as Paste's parse_formvars gives.
   if (request.body === null && header === null) return new MultiDict()
-  const type = parseContentType(header)
-  const isUrlencoded = type?.type === URLENCODED
-  if (!isUrlencoded && type?.type !== MULTIPART)
-    throw new RequestBodyError(415, 'expected a urlencoded or multipart/form-data body')
-  const charset = type.params.charset?.toLowerCase()
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'us-ascii')
-    throw new RequestBodyError(415, 'only UTF-8 forms are supported')
-  // RFC 9110 15.5.16: an unsupported content coding is a 415.
-  const coding = request.headers.get('content-encoding')
-  if (coding !== null && coding.trim().toLowerCase() !== 'identity')
-    throw new RequestBodyError(415, 'encoded request bodies are not supported')
-  const maxBytes = limits.maxBytes ?? (isUrlencoded ? MiB : 10 * MiB)
+  const { multipart, boundary } = checkHeaders(request.headers, header)
+  const maxBytes = limits.maxBytes ?? (multipart ? 10 * MiB : MiB)
   const declared = request.headers.get('content-length')
+  // A declared length over the limit: refuse before reading a byte.
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes)
     throw new RequestBodyError(413, `the body exceeds ${maxBytes} bytes`)
+  // Someone else consumed the body: a programming error, not the client's.
   if (request.bodyUsed) throw new TypeError('@paste/request: the request body was already read')
   const empty = new ReadableStream<Uint8Array>({ start: (c) => c.close() })
   const chunks = limitedChunks(request.body ?? empty, maxBytes)
-  if (isUrlencoded) {
-    const parts: Uint8Array[] = []
-    for await (const chunk of chunks) parts.push(chunk)
-    return parseUrlencoded(concat(parts), limits.maxFields)
-  }
+  if (multipart) return parseMultipart(chunks, boundary, limits)
+  const parts: Uint8Array[] = []
+  for await (const chunk of chunks) parts.push(chunk)
+  return parseUrlencoded(concat(parts), limits.maxFields)
+}
+
+/** Checks type, charset, coding and boundary before anything is read. */
+function checkHeaders(
+  headers: Headers,
+  header: string | null,
+): { multipart: false; boundary?: undefined } | { multipart: true; boundary: string } {
+  const type = parseContentType(header)
+  // Only the two form encodings are read (RFC 9110 15.5.16: 415 for other types).
+  if (type?.type !== URLENCODED && type?.type !== MULTIPART)
+    throw new RequestBodyError(415, 'expected a urlencoded or multipart/form-data body')
+  const charset = type.params.charset?.toLowerCase()
+  // Forms are UTF-8 (HTML); another declared charset is refused rather than misread.
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'us-ascii')
+    throw new RequestBodyError(415, 'only UTF-8 forms are supported')
+  const coding = headers.get('content-encoding')
+  // A compressed request body is an unsupported content coding: 415 (RFC 9110 15.5.16).
+  if (coding !== null && coding.trim().toLowerCase() !== 'identity')
+    throw new RequestBodyError(415, 'encoded request bodies are not supported')
+  if (type.type === URLENCODED) return { multipart: false }
   const boundary = type.params.boundary
+  // RFC 2046 5.1.1: 1 to 70 bchars, not ending in a space.
   if (boundary === undefined || !BOUNDARY.test(boundary))
     throw new RequestBodyError(400, 'multipart/form-data without a valid boundary')
-  return parseMultipart(chunks, boundary, limits)
+  return { multipart: true, boundary }
 }
 
 function resolveLimits(options: ReadFormOptions): MultipartLimits & { maxBytes?: number } {
