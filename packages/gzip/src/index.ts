@@ -1,7 +1,7 @@
 import type { Middleware } from '@paste/core'
 import { negotiateEncoding } from '@paste/request'
 import { addVary } from '@paste/response'
-import { peekBody } from './body.js'
+import { knownBody, peekBody } from './body.js'
 import { type Coding, compressAll, createCompressor, SUPPORTED, syncFlushKind } from './coders.js'
 import { compressibleType, hasNoTransform, weakenETag } from './headers.js'
 import { compressStream } from './stream.js'
@@ -85,8 +85,8 @@ export function gzip(options: GzipOptions = {}): Middleware {
       // a 304 confirms what the client holds: if that was our weakened tag, say so (section 13.1.2)
       if (response.status === 304) return notModified(addVary(response, 'Accept-Encoding'), request)
       // HEAD has no body to encode (Paste skipped it too)
-      if (request.method === 'HEAD' || response.body === null) return varied()
-      // no body (204, 304) or a range of the identity bytes (206)
+      if (request.method === 'HEAD') return varied()
+      // no body (204) or a range of the identity bytes (206)
       if (SKIP_STATUS.has(response.status) || response.status < 200) return varied()
       // already encoded, or the sender forbids transformation (RFC 9111 section 5.2.2.6)
       const ce = headers.get('content-encoding')
@@ -103,8 +103,29 @@ export function gzip(options: GzipOptions = {}): Middleware {
       // what the client accepts, in the server's order on ties; `gzip;q=0` means no
       const coding = negotiateEncoding(request.headers.get('accept-encoding'), encodings)
       if (coding === undefined || coding === 'identity') return varied()
+      // a string or bytes held by a lazy Response: compress it directly, no stream at all
+      const known = knownBody(response)
+      if (known !== undefined) return encodeKnown(response, known, coding as Coding)
+      // nothing to compress (read last: it builds the body stream of a lazy Response)
+      if (response.body === null) return varied()
       return encode(response, coding as Coding, contentType, context.signal)
     }
+
+  async function encodeKnown(
+    response: Response,
+    body: string | Uint8Array,
+    coding: Coding,
+  ): Promise<Response> {
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body
+    const headers = new Headers(response.headers)
+    addVary(headers, 'Accept-Encoding')
+    const init = { status: response.status, statusText: response.statusText, headers }
+    if (bytes.length < threshold) return new Response(bytes, init)
+    const compressed = await compressAll(coding, bytes, levels)
+    encodedHeaders(headers, coding)
+    headers.set('content-length', String(compressed.length))
+    return new Response(compressed, init)
+  }
 
   async function encode(
     response: Response,
