@@ -166,6 +166,17 @@ describe('callbacks', () => {
     await expect(app(request, createContext(request))).rejects.toThrow('crash')
   })
 
+  test('catchErrors: a crash gets the 500 page, logged, without its message', async () => {
+    const logged: unknown[] = []
+    const logger = { ...silentLogger, error: (_m: string, d?: unknown) => logged.push(d) }
+    const app = pipe(errorDocsApp, errorDocument({ 500: '/error' }, { catchErrors: true }))
+    const request = new Request('http://localhost/crash')
+    const response = await app(request, createContext(request, { logger }))
+    expect(response.status).toBe(500)
+    expect(await response.text()).toBe('Page not found')
+    expect(logged).toHaveLength(1)
+  })
+
   test('discarded bodies are cancelled', async () => {
     let cancelled = false
     const app = pipe(

@@ -1,4 +1,11 @@
-import { type App, type Context, isHttpError, type Middleware, normalizePath } from '@paste/core'
+import {
+  type App,
+  type Context,
+  internalServerError,
+  isHttpError,
+  type Middleware,
+  normalizePath,
+} from '@paste/core'
 import { forwarderKey, type RecursiveOptions, recursive } from '@paste/recursive'
 import { mergeHeaders } from './merge.js'
 
@@ -20,6 +27,12 @@ export type ErrorDocumentCallback = (
 export interface ErrorDocumentOptions {
   /** Options for the `recursive()` added when none is installed above. @default {} */
   recursive?: RecursiveOptions
+  /**
+   * Treat any other thrown error as a plain 500 (logged with `context.logger.error`), so a
+   * crash gets the 500 page too. Off, such errors go up to the error middleware above.
+   * @default false
+   */
+  catchErrors?: boolean
 }
 
 type Decide = ErrorDocumentCallback
@@ -80,16 +93,21 @@ async function replace(
   })
 }
 
-function intercept(decide: Decide): Middleware {
+function intercept(decide: Decide, catchErrors: boolean): Middleware {
   return (app) =>
     async function errorDocument(request, context) {
       let response: Response
       try {
         response = await app(request, context)
       } catch (error) {
-        // a thrown HTTP exception is an error response like any other; other errors go up
-        if (!isHttpError(error) || error.status < 400) throw error
-        response = error.toResponse(request, context)
+        if (isHttpError(error) && error.status >= 400) {
+          // a thrown HTTP exception is an error response like any other
+          response = error.toResponse(request, context)
+        } else if (catchErrors && !isHttpError(error)) {
+          // a crash: logged here, shown as a plain 500 the map may replace
+          context.logger.error('@paste/errordocument: unhandled error', { error })
+          response = internalServerError()
+        } else throw error
       }
       if (response.status < 400) return response
       return replace(decide, response, request, context)
@@ -135,7 +153,7 @@ export const errorDocument = Object.assign(
 function withRecursive(decide: Decide, options: ErrorDocumentOptions): Middleware {
   const addRecursive = recursive(options.recursive)
   return (app) => {
-    const inner: App = intercept(decide)(app)
+    const inner: App = intercept(decide, options.catchErrors === true)(app)
     const standalone = addRecursive(inner)
     // use the recursive() above when there is one, so forward paths are relative to it
     return (request, context) =>
