@@ -1,57 +1,8 @@
-import { createHash } from 'node:crypto'
-import { realpathSync } from 'node:fs'
 import { resolve } from 'node:path'
-import type { App, Context } from '@paste/core'
-import { cachePolicy, contentDisposition, type DispositionOptions } from './headers.js'
-import { formatHttpDate } from './http-date.js'
-import { type DotfilePolicy, isInside, resolveInside } from './resolve.js'
-import { type Representation, respond } from './respond.js'
-import {
-  contentTypeOf,
-  createFileServer,
-  type HeadersInitLike,
-  type ServeFileOptions,
-} from './server.js'
-
-const ALLOW = 'GET, HEAD'
-
-/**
- * 405 for anything but GET and HEAD (RFC 9110 section 15.5.6: with Allow).
- *
- * @example
- * if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed()
- */
-export function methodNotAllowed(): Response {
-  return new Response('Method Not Allowed\n', {
-    status: 405,
-    headers: { allow: ALLOW, 'content-type': 'text/plain; charset=utf-8' },
-  })
-}
-
-/**
- * A plain client error carrying nothing of the request (no path, no URL).
- *
- * @example
- * if (!target.ok) return clientError(target.status)
- */
-export function clientError(status: 400 | 403 | 404): Response {
-  const text = status === 400 ? 'Bad Request' : status === 403 ? 'Forbidden' : 'Not Found'
-  return new Response(`${text}\n`, {
-    status,
-    headers: { 'content-type': 'text/plain; charset=utf-8' },
-  })
-}
-
-/**
- * Whether the client asked caches to revalidate (`no-cache`, `max-age=0`): re-stat the file.
- *
- * @example
- * const meta = await files.stat(path, wantsFresh(request))
- */
-export function wantsFresh(request: Request): boolean {
-  const cc = request.headers.get('cache-control')
-  return cc !== null && /(?:^|,)\s*(?:no-cache|max-age=0)\s*(?:,|$)/i.test(cc)
-}
+import type { App } from '@paste/core'
+import { clientError, methodNotAllowed, rootGuard, wantsFresh } from './common.js'
+import { type DotfilePolicy, resolveInside } from './resolve.js'
+import { createFileServer, type ServeFileOptions } from './server.js'
 
 /** Options for {@link fileApp}. */
 export interface FileAppOptions extends ServeFileOptions {}
@@ -73,83 +24,6 @@ export function fileApp(path: string, options: FileAppOptions = {}): App {
     // a missing or unreadable file: 404 / 403, without its path
     if (meta.kind !== 'file') return clientError(meta.kind === 'missing' ? meta.status : 404)
     return files.respond(request, context.signal, meta.file)
-  }
-}
-
-/** Options for {@link dataApp}. */
-export interface DataAppOptions {
-  /** Content-Type. @default from `disposition.filename`, else 'application/octet-stream' */
-  contentType?: string
-  /** Last-Modified. @default when the app was created */
-  lastModified?: Date
-  /** Cache-Control: a literal value or directives (Expires follows `maxAge`). @default none */
-  cacheControl?: ServeFileOptions['cacheControl']
-  /** Content-Disposition: `'attachment'`, `'inline'` or `{ type, filename }`. @default none */
-  disposition?: 'attachment' | 'inline' | DispositionOptions
-  /** Extra headers. @default none */
-  headers?: HeadersInitLike
-  /** More ranges than this and the Range header is ignored. @default 16 */
-  maxRanges?: number
-  /** Serve overlapping ranges instead of ignoring the header. @default false */
-  allowOverlappingRanges?: boolean
-}
-
-/**
- * Serves bytes (or a string, as UTF-8) held in memory, with the same conditional, Range
- * and HEAD handling as {@link fileApp}. The ETag is a hash of the content.
- *
- * @example
- * const robots = dataApp('User-agent: *\nDisallow:\n', { contentType: 'text/plain; charset=utf-8' })
- */
-export function dataApp(content: Uint8Array | string, options: DataAppOptions = {}): App {
-  const pkg = '@paste/fileapp'
-  const bytes =
-    typeof content === 'string' ? new TextEncoder().encode(content) : new Uint8Array(content)
-  const d = options.disposition
-  const dispo = d === undefined ? undefined : typeof d === 'string' ? { type: d } : d
-  const contentType =
-    options.contentType ??
-    (dispo?.filename ? contentTypeOf(dispo.filename) : 'application/octet-stream')
-  const cache =
-    options.cacheControl === undefined ? undefined : cachePolicy(options.cacheControl, pkg)
-  const lastModified = Math.floor((options.lastModified?.getTime() ?? Date.now()) / 1000)
-  if (!Number.isFinite(lastModified))
-    throw new TypeError(`${pkg}: lastModified must be a valid Date`)
-  const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`
-  const keep: [string, string][] = [
-    ['etag', etag],
-    ['last-modified', formatHttpDate(lastModified)],
-  ]
-  if (cache) keep.push(['cache-control', cache.cacheControl])
-  const headers: [string, string][] = [
-    ['content-type', contentType],
-    ['accept-ranges', 'bytes'],
-    ...keep,
-  ]
-  if (dispo) headers.push(['content-disposition', contentDisposition(dispo, pkg)])
-  headers.push(...new Headers(options.headers))
-  const rep: Representation = {
-    size: bytes.length,
-    validators: { etag, lastModified },
-    contentType,
-    headers,
-    notModifiedHeaders: keep,
-    file: undefined,
-    bytes,
-  }
-  const maxRanges = options.maxRanges ?? 16
-  if (!Number.isInteger(maxRanges) || maxRanges < 1)
-    throw new TypeError(`${pkg}: maxRanges must be an integer >= 1`)
-  const settings = {
-    maxRanges,
-    allowOverlap: options.allowOverlappingRanges ?? false,
-    cache,
-    onChanged() {},
-  }
-  return function dataApp(request, context: Context) {
-    // only GET and HEAD (Paste: 405 with Allow)
-    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed()
-    return respond(request, rep, settings, context.signal)
   }
 }
 
@@ -187,27 +61,4 @@ export function directoryApp(root: string, options: DirectoryAppOptions = {}): A
     if (!guard(meta.file.realPath)) return clientError(404)
     return files.respond(request, context.signal, meta.file)
   }
-}
-
-/**
- * Checks a real path against the root's real path (or accepts all when links may leave it).
- * Throws a TypeError when the root does not exist.
- *
- * @example
- * const allowed = rootGuard('/srv/static', false)
- * allowed('/srv/static-secret/key') // false
- */
-export function rootGuard(
-  root: string,
-  followSymlinks: boolean,
-  pkg = '@paste/fileapp',
-): (real: string | undefined) => boolean {
-  let realRoot: string
-  try {
-    realRoot = realpathSync(root)
-  } catch {
-    throw new TypeError(`${pkg}: root ${JSON.stringify(root)} does not exist`)
-  }
-  if (followSymlinks) return () => true
-  return (real) => real !== undefined && isInside(real, realRoot)
 }

@@ -1,15 +1,6 @@
-export {
-  clientError,
-  type DataAppOptions,
-  type DirectoryAppOptions,
-  dataApp,
-  directoryApp,
-  type FileAppOptions,
-  fileApp,
-  methodNotAllowed,
-  rootGuard,
-  wantsFresh,
-} from './apps.js'
+export { type DirectoryAppOptions, directoryApp, type FileAppOptions, fileApp } from './apps.js'
+export { clientError, methodNotAllowed, rootGuard, wantsFresh } from './common.js'
+export { type DataAppOptions, dataApp } from './data-app.js'
 export { FILE_SOURCE, type FileSource, fileSource } from './fast.js'
 export type { CacheControlOptions, DispositionOptions } from './headers.js'
 export { formatHttpDate, parseHttpDate } from './http-date.js'
