@@ -84,6 +84,8 @@ beforeAll(async () => {
       authCas({ ...common('backend'), allowedProxies: [`${app.url}/proxy/callback`] }),
     ),
     gw: pipe(echo, authCas({ ...common('gw'), protect: false, gateway: true })),
+    renew: pipe(echo, authCas({ ...common('renew'), renew: true })),
+    sso: pipe(echo, authCas(common('sso'))),
   }
   site = (request, context) =>
     mounts[context.pathInfo.split('/')[1] ?? '']?.(request, context) ??
@@ -99,10 +101,13 @@ afterAll(async () => {
 const appGet = async (url: string) =>
   appJar.take(await fetch(url, { redirect: 'manual', headers: appJar.header() }))
 
+let formsFilled = 0
+
 /** Follows the CAS login for a service: the form the first time, SSO afterwards. */
 async function casLogin(loginUrl: string): Promise<string> {
   const page = casJar.take(await fetch(loginUrl, { redirect: 'manual', headers: casJar.header() }))
   if (page.status === 302) return page.headers.get('location')!
+  formsFilled++
   expect(page.status, cas.output()).toBe(200)
   const html = await page.text()
   const form = new URLSearchParams()
@@ -179,6 +184,15 @@ describe('against python3-django-cas-server', () => {
     expect(await api.json()).toMatchObject({ user: CAS_USER })
   })
 
+  test('renew: the server asks for the password again despite the SSO session', async () => {
+    const before = formsFilled
+    expect(await browse('/renew/page')).toMatchObject({ user: CAS_USER })
+    expect(formsFilled).toBe(before + 1)
+    const validation = await browse('/sso/page')
+    expect(validation.user).toBe(CAS_USER)
+    expect(formsFilled).toBe(before + 1) // plain logins still ride on SSO
+  })
+
   test('single logout: logging out at the CAS server ends every local login', async () => {
     for (const path of ['/v1/page', '/v2/page', '/v3/page?x=1&y=a%26b'])
       expect((await appGet(`${app.url}${path}`)).status, path).toBe(200)
@@ -209,5 +223,24 @@ describe('against python3-django-cas-server', () => {
     expect(back.headers.get('location')).toBe(`${app.url}/gw/home`)
     const page = await appGet(back.headers.get('location')!)
     expect(await page.json()).toMatchObject({ user: null })
+  })
+})
+
+describe('local logout against python3-django-cas-server', () => {
+  test('ends the local login, then the CAS session (which sends its own single logout)', async () => {
+    expect(await browse('/v3/page')).toMatchObject({ user: CAS_USER })
+    const out = await appGet(`${app.url}/v3/logout`)
+    expect(out.status).toBe(303)
+    const location = out.headers.get('location')!
+    expect(location).toBe(`${cas.url}/logout?service=${encodeURIComponent(`${app.url}/`)}`)
+    expect(appJar.cookies.has('cas-v3')).toBe(false)
+    const atServer = casJar.take(
+      await fetch(location, { redirect: 'manual', headers: casJar.header() }),
+    )
+    expect(atServer.status).toBeLessThan(400)
+    // the CAS session is over: the next login needs the form again
+    const before = formsFilled
+    await browse('/sso/after-logout')
+    expect(formsFilled).toBe(before + 1)
   })
 })
