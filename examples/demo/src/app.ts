@@ -6,7 +6,7 @@
  *   /account          needs a login: the form at /login, remembered in the session
  *   /private/...      HTTP Digest (SHA-256 and MD5), user demo / password demo
  *   /api/time         JSON
- *   /boom             a crash: a plain 500 page, nothing leaked
+ *   /boom             a crash: the 500 page, nothing of the error leaked
  *   anything else     404, rendered by /errors/404 through errordocument + recursive
  */
 import { fileURLToPath } from 'node:url'
@@ -126,7 +126,8 @@ export function createDemo(options: DemoOptions = {}): App {
     recordSiteRoot,
     gzip(),
     recursive(), // lets errorDocument forward to /errors/...
-    errorDocument({ 404: '/errors/404', 500: '/errors/500' }),
+    // catchErrors: a crash becomes a logged 500 that the 500 page replaces
+    errorDocument({ 404: '/errors/404', 500: '/errors/500' }, { catchErrors: true }),
     session(),
     sessionLogin(), // remembers the form login in the session
     httpExceptions(), // thrown HTTP errors become responses errorDocument can replace
