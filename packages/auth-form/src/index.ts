@@ -25,7 +25,7 @@ export { timingSafeEqual } from './timing-safe.js'
  * and returns (303) to where they came from.
  *
  * @example
- * const site = pipe(app, authCookie({ secret }), authForm({
+ * const site = pipe(app, authCookie({ secrets: [cookieSecret] }), authForm({
  *   secret: formSecret,
  *   check: async (user, password) => verifyPassword(await db.hash(user), password),
  * }))

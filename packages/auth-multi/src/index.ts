@@ -43,7 +43,7 @@ export const authMethodKey: Key<string> = createKey<string>('@paste/auth-multi:m
  * Basic or Digest, with a default.
  *
  * @example
- * const site = pipe(app, authCookie({ secret }), authMulti({
+ * const site = pipe(app, authCookie({ secrets: [cookieSecret] }), authMulti({
  *   methods: [
  *     { name: 'digest', when: hasAuthorization('digest'), use: authDigest({ realm, users }) },
  *     { name: 'form', when: isBrowser, use: authForm({ check }) },
