@@ -53,7 +53,7 @@ const pkg = {
   scripts: {
     build: 'tsc -p tsconfig.build.json',
     typecheck: 'tsc -p tsconfig.json --noEmit',
-    lint: 'publint --strict && attw --pack . --profile esm-only --quiet',
+    lint: 'node ../../tooling/scripts/lint-package.mjs',
     test: 'vitest run',
   },
   ...(name === 'core'
