@@ -1,0 +1,60 @@
+/*
+ * Abort signals, one per connection rather than one per request: creating an AbortSignal
+ * costs ~1.5 µs on Node 20, a tenth of a whole hello-world request. A keep-alive
+ * connection hands its signal to each request in turn; it is aborted when the socket
+ * closes while a request is still being answered. A request that left listeners on the
+ * signal keeps it, and the connection makes a fresh one for the next request, so a
+ * listener never fires for a later request's disconnect.
+ */
+import { getEventListeners } from 'node:events'
+import type { ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+
+const kConnection: unique symbol = Symbol('paste.connection')
+
+/** What the server tracks per socket. */
+export interface Connection {
+  /** The controller handed to the request in progress (or to the next one). */
+  controller: AbortController | undefined
+  /** Requests in progress on this socket (more than one only with pipelining). */
+  busy: number
+}
+
+type Tracked = Socket & { [kConnection]?: Connection }
+
+function onSocketClose(this: Tracked): void {
+  const connection = this[kConnection]
+  if (connection && connection.busy > 0) connection.controller?.abort()
+}
+
+/** The signal for a new request on this socket, and the connection it belongs to. */
+export function acquire(socket: Socket, res: ServerResponse): [AbortSignal, Connection] {
+  const tracked = socket as Tracked
+  let connection = tracked[kConnection]
+  if (connection === undefined) {
+    connection = tracked[kConnection] = { controller: undefined, busy: 0 }
+    socket.once('close', onSocketClose)
+  }
+  if (connection.busy > 0) {
+    // Pipelined request: its own controller, aborted when its response closes early.
+    const controller = new AbortController()
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort()
+    })
+    return [controller.signal, { controller, busy: 1 }]
+  }
+  connection.busy = 1
+  const controller = (connection.controller ??= new AbortController())
+  return [controller.signal, connection]
+}
+
+/** Marks the request done; keeps the signal for the next request if nobody listens to it. */
+export function release(connection: Connection): void {
+  connection.busy = 0
+  const controller = connection.controller
+  if (
+    controller !== undefined &&
+    (controller.signal.aborted || getEventListeners(controller.signal, 'abort').length > 0)
+  )
+    connection.controller = undefined
+}

@@ -1,0 +1,189 @@
+import { execFile, execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { request as httpsRequest } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { promisify } from 'node:util'
+import type { App } from '@paste/core'
+import { afterAll, describe, expect, test } from 'vitest'
+import { sleep } from '../test/helpers.js'
+import { SEND_FILE, serve } from './index.js'
+
+const run = promisify(execFile)
+const dir = mkdtempSync(join(tmpdir(), 'paste-httpserver-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const hello: App = (request) => new Response(`hello ${new URL(request.url).protocol}`)
+
+describe('serve() options', () => {
+  test('https with a self-signed certificate made by openssl', async () => {
+    const key = join(dir, 'key.pem')
+    const cert = join(dir, 'cert.pem')
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+      ],
+      { stdio: 'ignore' },
+    )
+    const server = await serve(hello, {
+      port: 0,
+      https: { key: readFileSync(key), cert: readFileSync(cert) },
+    })
+    try {
+      expect(server.url).toBe(`https://127.0.0.1:${server.port}`)
+      const text = await new Promise<string>((resolve, reject) => {
+        httpsRequest(
+          `${server.url}/`,
+          { rejectUnauthorized: false, headers: { host: 'localhost' } },
+          (res) => {
+            let body = ''
+            res.on('data', (chunk) => (body += chunk))
+            res.on('end', () => resolve(body))
+          },
+        )
+          .on('error', reject)
+          .end()
+      })
+      expect(text).toBe('hello https:')
+      const curl = await run('curl', ['-sk', `${server.url}/`])
+      expect(curl.stdout).toBe('hello https:')
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('IPv6 loopback', async () => {
+    const server = await serve(hello, { port: 0, host: '::1' })
+    try {
+      expect(server.url).toBe(`http://[::1]:${server.port}`)
+      const response = await fetch(`${server.url}/`)
+      expect(await response.text()).toBe('hello http:')
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('curl with keep-alive reuses one connection', async () => {
+    const server = await serve(hello, { port: 0 })
+    try {
+      const out = await run('curl', ['-sv', `${server.url}/a`, `${server.url}/b`])
+      expect(out.stdout).toBe('hello http:hello http:')
+      expect(out.stderr).toMatch(/Re-using existing connection|Reusing existing/i)
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('close() lets an in-flight request finish, then stops', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const server = await serve(
+      async () => {
+        await gate
+        return new Response('finished')
+      },
+      { port: 0 },
+    )
+    const pending = fetch(`${server.url}/`).then((r) => r.text())
+    await sleep(100)
+    const closed = server.close()
+    await sleep(50)
+    release()
+    expect(await pending).toBe('finished')
+    const started = Date.now()
+    await closed
+    expect(Date.now() - started).toBeLessThan(1000)
+    await expect(fetch(`${server.url}/`)).rejects.toThrow()
+  })
+
+  test('close() cuts requests still running after closeTimeout', async () => {
+    const server = await serve(() => new Promise<Response>(() => {}), {
+      port: 0,
+      closeTimeout: 200,
+    })
+    const pending = fetch(`${server.url}/`).catch((error: unknown) => error)
+    await sleep(100)
+    const started = Date.now()
+    await server.close()
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(await pending).toBeInstanceOf(Error)
+  })
+
+  test('a Response carrying SEND_FILE is sent from disk, range included', async () => {
+    const file = join(dir, 'data.txt')
+    writeFileSync(file, '0123456789abcdef')
+    const server = await serve(
+      (request) => {
+        const url = new URL(request.url)
+        const response = new Response(
+          new ReadableStream({ start: (c) => c.error(new Error('unused')) }),
+        )
+        const value =
+          url.pathname === '/stream'
+            ? { stream: Readable.from([Buffer.from('from a '), Buffer.from('node stream')]) }
+            : { path: file, start: 2, end: 5 }
+        Object.defineProperty(response, SEND_FILE, { value })
+        return response
+      },
+      { port: 0 },
+    )
+    try {
+      expect(await (await fetch(`${server.url}/file`)).text()).toBe('2345')
+      expect(await (await fetch(`${server.url}/stream`)).text()).toBe('from a node stream')
+      const head = await fetch(`${server.url}/file`, { method: 'HEAD' })
+      expect(head.status).toBe(200)
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('bad configuration throws a TypeError naming the option', async () => {
+    await expect(serve(hello, { port: -1 })).rejects.toThrow(/@paste\/httpserver: port/)
+    await expect(serve(hello, { workers: 0 })).rejects.toThrow(/workers/)
+    await expect(serve(hello, { maxBodyBytes: -5 })).rejects.toThrow(/maxBodyBytes/)
+  })
+})
+
+describe('workers (node:cluster)', () => {
+  test('forks workers sharing one port, answers from several, shuts all down', async () => {
+    const script = join(dir, 'worker.mjs')
+    const entry = new URL('../dist/index.js', import.meta.url).pathname
+    writeFileSync(
+      script,
+      `import { serve } from ${JSON.stringify(entry)}
+const server = await serve(() => new Response(String(process.pid)), { port: 0, workers: 2 })
+if (process.send === undefined) console.log('primary', server.url)
+`,
+    )
+    const { default: cluster } = await import('node:cluster')
+    // vitest runs with `--conditions @paste/source`; the workers load the built JavaScript.
+    cluster.setupPrimary({ execArgv: [] })
+    const server = await serve(hello, { port: 0, workers: 2, workerScript: script })
+    try {
+      expect(server.workers).toBe(2)
+      const pids = new Set<string>()
+      for (let i = 0; i < 40 && pids.size < 2; i++) {
+        const response = await fetch(`${server.url}/`, { headers: { connection: 'close' } })
+        pids.add(await response.text())
+      }
+      expect(pids.size).toBe(2)
+    } finally {
+      await server.close()
+    }
+    expect(Object.keys(cluster.workers ?? {})).toHaveLength(0)
+  }, 30_000)
+})

@@ -1,0 +1,182 @@
+/*
+ * App -> Node (req, res). The synchronous path stays synchronous: no async function, no
+ * promise unless the App returns one. Thrown errors: branded HTTP errors render
+ * themselves; anything else is logged and answered with a plain 500.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import {
+  type App,
+  type Context,
+  type ContextOptions,
+  consoleLogger,
+  contextBuilder,
+  internalServerError,
+  isHttpError,
+  isPathPrefix,
+  type Logger,
+  MalformedRequestError,
+  type RequestParts,
+} from '@paste/core'
+import { oversized, PayloadTooLargeError } from './body.js'
+import { acquire, type Connection, release } from './connection.js'
+import { lazyRequest } from './request.js'
+import { type WriteState, writeResponse } from './write.js'
+
+/** Options for {@link toNodeHandler}. */
+export interface NodeHandlerOptions extends ContextOptions {
+  /** Largest request body in bytes; past it the body read fails and the client gets 413. @default 104857600 (100 MiB) */
+  maxBodyBytes?: number
+}
+
+/** Internal: state shared by the server (set while it is closing). */
+export interface HandlerControl {
+  closing: boolean
+}
+
+type MountedRequest = IncomingMessage & { originalUrl?: string }
+
+// Finds the Host header in rawHeaders without building req.headers; -1 if two (RFC 9112 3.2).
+function findHost(raw: string[]): string | undefined | null {
+  let host: string | undefined
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!
+    if (name.length === 4 && name.toLowerCase() === 'host') {
+      if (host !== undefined) return null
+      host = raw[i + 1]!
+    }
+  }
+  return host
+}
+
+function headerReader(req: IncomingMessage): (name: string) => string | undefined {
+  return (name) => {
+    if (name === 'host') return findHost(req.rawHeaders) ?? undefined
+    const value = req.headers[name]
+    return Array.isArray(value) ? value.join(', ') : value
+  }
+}
+
+/**
+ * Converts an App to a Node `(req, res)` handler, for `http.createServer`, Express,
+ * Connect or Fastify. Mounted under a prefix (Express `app.use('/x', ...)`, Connect), the
+ * prefix becomes the context's scriptName.
+ *
+ * @example
+ * http.createServer(toNodeHandler(app)).listen(8080)
+ * expressApp.use('/paste', toNodeHandler(app))
+ */
+export function toNodeHandler(
+  app: App,
+  options: NodeHandlerOptions = {},
+  control: HandlerControl = { closing: false },
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const maxBodyBytes = options.maxBodyBytes ?? 100 * 1024 * 1024
+  if (!(maxBodyBytes >= 0))
+    throw new TypeError('@paste/httpserver: maxBodyBytes must be a non-negative number')
+  const build = contextBuilder(options)
+  const logger: Logger = options.logger ?? consoleLogger
+
+  function fail(error: unknown, request: Request | undefined, context?: Context): Response {
+    if (isHttpError(error)) {
+      try {
+        return error.toResponse(request ?? new Request('http://invalid/'), context)
+      } catch (renderError) {
+        error = renderError
+      }
+    }
+    logger.error('@paste/httpserver: unhandled error', { error })
+    return internalServerError()
+  }
+
+  return function pasteHandler(req: IncomingMessage, res: ServerResponse): void {
+    const [signal, connection] = acquire(req.socket, res)
+    const state: WriteState = { head: req.method === 'HEAD', close: false, logger, control }
+    let request: Request | undefined
+    let result: Response | Promise<Response>
+    try {
+      const context = contextFor(req, signal)
+      request = lazyRequest(req, urlFor(req, context), signal, maxBodyBytes)
+      // RFC 9110 section 8.6: a declared length over the limit is refused before reading.
+      const length = req.headers['content-length']
+      if (length !== undefined && Number(length) > maxBodyBytes) {
+        oversized.add(req)
+        throw new PayloadTooLargeError(maxBodyBytes)
+      }
+      result = app(request, context)
+      if (typeof (result as Partial<Promise<Response>>).then === 'function') {
+        ;(result as Promise<Response>).then(
+          (response) => finish(res, response, state, connection, req),
+          (error) => finish(res, fail(error, request, context), state, connection, req),
+        )
+        return
+      }
+    } catch (error) {
+      result = fail(error, request)
+    }
+    finish(res, result as Response, state, connection, req)
+  }
+
+  function contextFor(req: MountedRequest, signal: AbortSignal): Context {
+    const raw = req.url ?? '/'
+    const original = req.originalUrl
+    const host = findHost(req.rawHeaders)
+    if (host === null) throw new MalformedRequestError('more than one Host header')
+    const parts: RequestParts = {
+      target: original ?? raw,
+      header: headerReader(req),
+      remoteAddress: req.socket.remoteAddress ?? '',
+      remotePort: req.socket.remotePort ?? 0,
+      secure: (req.socket as { encrypted?: boolean }).encrypted === true,
+      signal,
+    }
+    const context = build(parts)
+    if (original === undefined || original === raw) return context
+    // Mounted by Express/Connect: they strip the mount prefix from req.url.
+    const q = raw.indexOf('?')
+    const rest = q === -1 ? raw : raw.slice(0, q)
+    const pathInfo = context.pathInfo
+    const prefix =
+      rest === '/' && !pathInfo.endsWith('/')
+        ? pathInfo
+        : pathInfo.endsWith(rest)
+          ? pathInfo.slice(0, pathInfo.length - rest.length)
+          : ''
+    return prefix !== '' && isPathPrefix(prefix, pathInfo) ? context.shift(prefix) : context
+  }
+}
+
+function urlFor(req: MountedRequest, context: Context): string {
+  const target = req.originalUrl ?? req.url ?? '/'
+  // origin-form keeps the server's own host even for `//evil.com/x` (RFC 9112 section 3.2.1)
+  if (target.charCodeAt(0) === 47 /* / */) return context.origin + target
+  return context.origin + context.scriptName + context.pathInfo + context.search
+}
+
+function finish(
+  res: ServerResponse,
+  response: Response,
+  state: WriteState,
+  connection: Connection,
+  req: IncomingMessage,
+): void {
+  if (oversized.has(req) || state.control.closing) state.close = true
+  if (!(response instanceof Response)) {
+    state.logger.error('@paste/httpserver: the App returned something other than a Response', {
+      type: typeof response,
+    })
+    response = internalServerError()
+  }
+  if (res.headersSent || res.destroyed) {
+    release(connection)
+    return
+  }
+  try {
+    const pending = writeResponse(res, response, state)
+    if (pending === undefined) release(connection)
+    else pending.then(() => release(connection))
+  } catch (error) {
+    state.logger.error('@paste/httpserver: error while writing the response', { error })
+    res.destroy()
+    release(connection)
+  }
+}

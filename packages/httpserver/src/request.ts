@@ -1,0 +1,171 @@
+/*
+ * A lazy `Request` over Node's IncomingMessage. method, url, headers and signal are
+ * cheap getters; the native Request (with a Web stream for the body) is built only when
+ * something else is touched. arrayBuffer()/text()/json()/bytes() read the body straight
+ * from the socket, without Web streams, when nothing has touched `body` before.
+ * Node's own objects are never modified (design.md section 6).
+ */
+import type { IncomingMessage } from 'node:http'
+import { readBody, webBody } from './body.js'
+
+const NativeRequest: typeof Request = globalThis.Request
+const decoder = new TextDecoder()
+
+export const kIncoming: unique symbol = Symbol('paste.incoming')
+const kUrl: unique symbol = Symbol('paste.url')
+const kSignal: unique symbol = Symbol('paste.signal')
+const kLimit: unique symbol = Symbol('paste.limit')
+const kHeaders: unique symbol = Symbol('paste.headers')
+const kReal: unique symbol = Symbol('paste.real')
+const kUsed: unique symbol = Symbol('paste.used')
+
+class LazyRequest {
+  [kIncoming]: IncomingMessage;
+  [kUrl]: string;
+  [kSignal]: AbortSignal;
+  [kLimit]: number;
+  [kHeaders]: Headers | undefined;
+  [kReal]: Request | undefined;
+  [kUsed]: boolean
+
+  constructor(incoming: IncomingMessage, url: string, signal: AbortSignal, limit: number) {
+    this[kIncoming] = incoming
+    this[kUrl] = url
+    this[kSignal] = signal
+    this[kLimit] = limit
+    this[kHeaders] = undefined
+    this[kReal] = undefined
+    this[kUsed] = false
+  }
+
+  get method(): string {
+    return this[kIncoming].method ?? 'GET'
+  }
+
+  get url(): string {
+    return this[kUrl]
+  }
+
+  get signal(): AbortSignal {
+    return this[kSignal]
+  }
+
+  get headers(): Headers {
+    const real = this[kReal]
+    if (real) return real.headers
+    let headers = this[kHeaders]
+    if (headers === undefined) {
+      headers = this[kHeaders] = new Headers()
+      const raw = this[kIncoming].rawHeaders
+      for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
+    }
+    return headers
+  }
+
+  get bodyUsed(): boolean {
+    return this[kUsed] || (this[kReal]?.bodyUsed ?? false)
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    return materialize(this).body
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.#direct('arrayBuffer', (b) =>
+      b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength),
+    ) as Promise<ArrayBuffer>
+  }
+
+  bytes(): Promise<Uint8Array> {
+    return this.#direct(
+      'bytes',
+      (b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength),
+    ) as Promise<Uint8Array>
+  }
+
+  text(): Promise<string> {
+    return this.#direct('text', (b) => decoder.decode(b)) as Promise<string>
+  }
+
+  json(): Promise<unknown> {
+    return this.#direct('json', (b) => JSON.parse(decoder.decode(b)))
+  }
+
+  /** Reads the whole body from the socket when no Web stream was asked for. */
+  #direct(kind: string, convert: (bytes: Buffer) => unknown): Promise<unknown> {
+    const real = this[kReal]
+    if (real) return (real as unknown as Record<string, () => Promise<unknown>>)[kind]!()
+    if (this[kUsed])
+      return Promise.reject(new TypeError('Body is unusable: Body has already been read'))
+    this[kUsed] = true
+    const method = this.method
+    if (method === 'GET' || method === 'HEAD') return Promise.resolve(convert(Buffer.alloc(0)))
+    return readBody(this[kIncoming], this[kLimit]).then(convert)
+  }
+}
+
+/** Builds (once) the native Request this one stands for. */
+function materialize(request: LazyRequest): Request {
+  let real = request[kReal]
+  if (real === undefined) {
+    const method = request.method
+    const init: RequestInit & { duplex?: 'half' } = {
+      method,
+      headers: request.headers,
+      signal: request[kSignal],
+    }
+    if (method !== 'GET' && method !== 'HEAD' && !request[kUsed]) {
+      init.body = webBody(request[kIncoming], request[kLimit])
+      init.duplex = 'half'
+    }
+    real = request[kReal] = new NativeRequest(request[kUrl], init)
+  }
+  return real
+}
+
+for (const name of [
+  'cache',
+  'credentials',
+  'destination',
+  'duplex',
+  'integrity',
+  'keepalive',
+  'mode',
+  'redirect',
+  'referrer',
+  'referrerPolicy',
+]) {
+  Object.defineProperty(LazyRequest.prototype, name, {
+    configurable: true,
+    get(this: LazyRequest) {
+      return (materialize(this) as unknown as Record<string, unknown>)[name]
+    },
+  })
+}
+for (const name of ['blob', 'clone', 'formData']) {
+  Object.defineProperty(LazyRequest.prototype, name, {
+    configurable: true,
+    writable: true,
+    value(this: LazyRequest, ...args: unknown[]) {
+      const real = materialize(this) as unknown as Record<string, (...a: unknown[]) => unknown>
+      return real[name]!(...args)
+    },
+  })
+}
+Object.setPrototypeOf(LazyRequest.prototype, NativeRequest.prototype)
+
+/** Creates the lazy Request the App receives. */
+export function lazyRequest(
+  incoming: IncomingMessage,
+  url: string,
+  signal: AbortSignal,
+  maxBodyBytes: number,
+): Request {
+  return new LazyRequest(incoming, url, signal, maxBodyBytes) as unknown as Request
+}
+
+/** Tells whether the App started reading the body (so the server must not drain it early). */
+export function bodyTouched(request: Request): boolean {
+  const lazy = request as unknown as LazyRequest
+  return lazy[kUsed] === true || lazy[kReal] !== undefined
+}

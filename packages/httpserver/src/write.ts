@@ -1,0 +1,214 @@
+/*
+ * Writing a Response to Node's ServerResponse. A FastResponse with a string/bytes/null
+ * body is written in one synchronous writeHead + end; a file hook is piped from disk;
+ * anything else streams its Web body with backpressure. Node validates every header name
+ * and value (no CR/LF: no response splitting); an invalid one becomes a plain 500.
+ */
+import { createReadStream } from 'node:fs'
+import type { ServerResponse } from 'node:http'
+import type { Readable } from 'node:stream'
+import type { Logger } from '@paste/core'
+import { type FastResponseImpl, isFastResponse, kBody, kHeaders, kInit } from './response.js'
+
+/**
+ * Put this key on a Response to have the server send a file (or a Node stream) instead of
+ * reading the Response's Web body, which is cancelled unread. Other runtimes ignore it and
+ * read the body, so set both. `end` is inclusive, as in `fs.createReadStream`.
+ *
+ * @example
+ * const response = new Response(webStreamOfTheFile, { headers })
+ * Object.defineProperty(response, SEND_FILE, { value: { path, start: 0, end: size - 1 } })
+ */
+export const SEND_FILE: unique symbol = Symbol.for('@paste/httpserver.sendFile') as never
+
+/** What a Response may carry under {@link SEND_FILE}. */
+export type SendFile = { path: string; start?: number; end?: number } | { stream: Readable }
+
+/** Per-write flags from the handler. */
+export interface WriteState {
+  /** A HEAD request: headers only. */
+  head: boolean
+  /** Close the connection after this response. */
+  close: boolean
+  logger: Logger
+  /** The server's state (closing or not). */
+  control: { closing: boolean }
+}
+
+const TEXT_PLAIN = 'text/plain;charset=UTF-8'
+
+function plainError(res: ServerResponse): void {
+  res.writeHead(500, 'Internal Server Error', [
+    'content-type',
+    'text/plain; charset=utf-8',
+    'content-length',
+    '22',
+    'connection',
+    'close',
+  ])
+  res.end('Internal Server Error\n')
+}
+
+/** Header pairs from a Headers object, Set-Cookie kept as separate lines. */
+function headerList(headers: Headers, out: string[]): void {
+  headers.forEach((value, name) => {
+    if (name !== 'set-cookie') out.push(name, value)
+  })
+  for (const cookie of headers.getSetCookie()) out.push('set-cookie', cookie)
+}
+
+/** Header pairs from a FastResponse's init, without building a Headers object. */
+function fastHeaderList(response: FastResponseImpl, out: string[]): [boolean, boolean] {
+  let hasType = false
+  let hasLength = false
+  const built = response[kHeaders]
+  const init = built ?? response[kInit]?.headers
+  if (init === undefined) return [false, false]
+  if (init instanceof Headers) {
+    headerList(init, out)
+    return [init.has('content-type'), init.has('content-length')]
+  }
+  const entries = Array.isArray(init) ? init : Object.entries(init as Record<string, string>)
+  for (const [name, value] of entries as [string, string][]) {
+    const lower = name.toLowerCase()
+    if (lower === 'content-type') hasType = true
+    else if (lower === 'content-length') hasLength = true
+    out.push(name, String(value))
+  }
+  return [hasType, hasLength]
+}
+
+/** Writes a FastResponse (a plain 500 instead if its headers are invalid). */
+function writeFast(res: ServerResponse, response: FastResponseImpl, state: WriteState): void {
+  const headers: string[] = []
+  const [hasType, hasLength] = fastHeaderList(response, headers)
+  let body = response[kBody]
+  if (typeof body === 'string') {
+    if (!hasType) headers.push('content-type', TEXT_PLAIN)
+  } else if (body instanceof ArrayBuffer) body = new Uint8Array(body)
+  const status = response[kInit]?.status ?? 200
+  if (body != null && !hasLength)
+    headers.push(
+      'content-length',
+      String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength),
+    )
+  if (state.close) headers.push('connection', 'close')
+  try {
+    res.writeHead(status, headers)
+  } catch (error) {
+    state.logger.error('@paste/httpserver: invalid response header', { error })
+    plainError(res)
+    return
+  }
+  if (state.head || body == null) res.end()
+  else res.end(body)
+}
+
+/**
+ * Writes any Response. Returns a promise only when the body streams; the synchronous
+ * path stays synchronous.
+ */
+export function writeResponse(
+  res: ServerResponse,
+  response: Response,
+  state: WriteState,
+): void | Promise<void> {
+  if (
+    isFastResponse(response) &&
+    (response as unknown as Record<symbol, unknown>)[SEND_FILE] === undefined
+  )
+    return writeFast(res, response, state)
+  const headers: string[] = []
+  try {
+    headerList(response.headers, headers)
+    if (state.close) headers.push('connection', 'close')
+    res.writeHead(response.status, response.statusText || undefined, headers)
+  } catch (error) {
+    state.logger.error('@paste/httpserver: invalid response header', { error })
+    cancel(response)
+    plainError(res)
+    return
+  }
+  const file = (response as unknown as Record<symbol, SendFile | undefined>)[SEND_FILE]
+  if (file !== undefined && !state.head) {
+    cancel(response)
+    return sendFile(res, file, state)
+  }
+  const body = response.body
+  if (body === null || state.head) {
+    cancel(response)
+    res.end()
+    return
+  }
+  return pump(res, body, state)
+}
+
+function cancel(response: Response): void {
+  if (isFastResponse(response)) return
+  const body = response.body
+  if (body !== null && !body.locked) body.cancel().catch(() => {})
+}
+
+function sendFile(res: ServerResponse, file: SendFile, state: WriteState): Promise<void> {
+  const stream =
+    'stream' in file
+      ? file.stream
+      : createReadStream(file.path, {
+          ...(file.start === undefined ? {} : { start: file.start }),
+          ...(file.end === undefined ? {} : { end: file.end }),
+        })
+  return new Promise((resolve) => {
+    stream.once('error', (error: unknown) => {
+      // Headers are out: the only honest signal left is to abort the connection.
+      state.logger.error('@paste/httpserver: error while sending a file', { error })
+      res.destroy()
+      resolve()
+    })
+    res.once('close', () => {
+      stream.destroy()
+      resolve()
+    })
+    stream.pipe(res)
+  })
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.on('drain', done)
+    res.on('close', done)
+  })
+}
+
+async function pump(
+  res: ServerResponse,
+  body: ReadableStream<Uint8Array>,
+  state: WriteState,
+): Promise<void> {
+  const reader = body.getReader()
+  // The client went away: cancel the body at once so its source stops producing.
+  const onClose = () => {
+    if (!res.writableFinished) reader.cancel().catch(() => {})
+  }
+  res.once('close', onClose)
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      if (res.destroyed) return
+      if (!res.write(value)) await drained(res)
+    }
+    res.end()
+  } catch (error) {
+    // Headers were sent: abort the connection so the client sees a truncated response.
+    state.logger.error('@paste/httpserver: error while streaming the response body', { error })
+    res.destroy()
+    reader.cancel().catch(() => {})
+  } finally {
+    res.off('close', onClose)
+  }
+}
