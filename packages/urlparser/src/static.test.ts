@@ -187,6 +187,22 @@ describe('packageParser (test_egg_parser)', () => {
       }
     },
   )
+  test('a package whose exports hide package.json is found along the node_modules path', async () => {
+    const app = mkdtempSync(join(tmpdir(), 'paste-pkg-'))
+    const pkg = join(app, 'node_modules', 'hidden-exports')
+    mkdirSync(join(pkg, 'public'), { recursive: true })
+    writeFileSync(
+      join(pkg, 'package.json'),
+      JSON.stringify({ name: 'hidden-exports', exports: { '.': './index.js' } }),
+    )
+    writeFileSync(join(pkg, 'index.js'), 'export {}\n')
+    writeFileSync(join(pkg, 'public', 'hello.txt'), 'hello from a package')
+    const { inProcessFetch } = await import('@paste-tooling/testing')
+    const fetch = inProcessFetch(packageParser('hidden-exports', 'public', { from: app }))
+    expect(await (await fetch('/hello.txt')).text()).toBe('hello from a package')
+    expect((await fetch('/../package.json')).status).toBe(404)
+    rmSync(app, { recursive: true, force: true })
+  })
   test('configuration errors', () => {
     expect(() => packageParser('no-such-package-xyz', '', { from })).toThrow(
       /@paste\/urlparser: package "no-such-package-xyz" is not installed/,
