@@ -217,6 +217,15 @@ test('on this runtime, zstd is offered exactly when node:zlib can make it', asyn
   await res.arrayBuffer()
 })
 
+test('an empty body is never encoded, even with threshold 0', async () => {
+  const res = await call(gzip({ threshold: 0 })(html('')), {
+    headers: { 'accept-encoding': 'gzip' },
+  })
+  expect(res.headers.get('content-encoding')).toBeNull()
+  expect(res.headers.get('vary')).toBe('Accept-Encoding')
+  expect((await res.arrayBuffer()).byteLength).toBe(0)
+})
+
 test('bad configuration throws a TypeError naming the option', () => {
   expect(() => gzip({ level: 10 })).toThrow('@paste/gzip: level must be an integer 0-9')
   expect(() => gzip({ brotliQuality: -1 })).toThrow(/brotliQuality/)

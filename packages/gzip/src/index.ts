@@ -120,7 +120,7 @@ export function gzip(options: GzipOptions = {}): Middleware {
     const headers = new Headers(response.headers)
     addVary(headers, 'Accept-Encoding')
     const init = { status: response.status, statusText: response.statusText, headers }
-    if (bytes.length < threshold) return new Response(bytes, init)
+    if (bytes.length === 0 || bytes.length < threshold) return new Response(bytes, init)
     const compressed = await compressAll(coding, bytes, levels)
     encodedHeaders(headers, coding)
     headers.set('content-length', String(compressed.length))
@@ -141,7 +141,8 @@ export function gzip(options: GzipOptions = {}): Middleware {
     const init = { status: response.status, statusText: response.statusText, headers }
     if (peeked.complete) {
       // the whole body is here: too small stays as it is, else one call on the thread pool
-      if (peeked.bytes.length < threshold) return new Response(peeked.bytes, init)
+      if (peeked.bytes.length === 0 || peeked.bytes.length < threshold)
+        return new Response(peeked.bytes, init)
       const compressed = await compressAll(coding, peeked.bytes, levels)
       encodedHeaders(headers, coding)
       headers.set('content-length', String(compressed.length))
