@@ -1,9 +1,9 @@
-import type { App, Context, Middleware } from '@paste/core'
+import { type App, type Context, type Middleware, timingSafeEqual } from '@paste/core'
 import { parseBasicAuthorization } from './parse.js'
-import { timingSafeEqual } from './timing-safe.js'
 
+/** Re-exported from `@paste/core`, where every package finds it. */
+export { timingSafeEqual } from '@paste/core'
 export { type BasicCredentials, parseBasicAuthorization } from './parse.js'
-export { timingSafeEqual } from './timing-safe.js'
 
 /** Decides whether a user/password pair is valid; may be async (a database lookup). */
 export type BasicCheck = (

@@ -8,7 +8,7 @@
  * A nonce the client invented, or one minted for another realm or key, fails the tag check.
  * Its age comes from the authenticated timestamp, so expiry needs no table either.
  */
-import { timingSafeEqual } from '@paste/auth-basic'
+import { timingSafeEqual } from '@paste/core'
 
 const encoder = new TextEncoder()
 /** An HMAC key as Web Crypto returns it (the global `CryptoKey` type is DOM-only). */

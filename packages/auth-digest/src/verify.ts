@@ -2,7 +2,7 @@
  * Checks parsed Digest credentials against the request (RFC 7616 section 3.4 and 3.5).
  * Each refusal names its reason for the log; the client only ever sees a 401.
  */
-import { timingSafeEqual } from '@paste/auth-basic'
+import { timingSafeEqual } from '@paste/core'
 import {
   ALGORITHMS,
   baseHash,

@@ -9,7 +9,7 @@
  * identical (compared in constant time), unexpired, and carry a valid MAC. An attacker
  * without the secret can neither forge a token nor plant a cookie that matches one.
  */
-import { timingSafeEqual } from './timing-safe.js'
+import { timingSafeEqual } from '@paste/core'
 
 const encoder = new TextEncoder()
 // token = "v1." 1*10DIGIT "." 22base64url "." 43base64url

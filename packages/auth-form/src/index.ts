@@ -10,13 +10,13 @@ import {
   validToken,
 } from './pages.js'
 
+/** Re-exported from `@paste/core`. */
+export { timingSafeEqual } from '@paste/core'
 export { base64url, type Csrf, createCsrf } from './csrf.js'
 export type { AuthFormOptions, FormCheck } from './options.js'
 export type { RateLimitOptions } from './rate-limit.js'
 export { safeRedirect } from './redirect.js'
-export { type SessionLike, type SessionLoginOptions, sessionLogin } from './session-login.js'
 export { escapeHtml, type LoginView } from './template.js'
-export { timingSafeEqual } from './timing-safe.js'
 
 /**
  * Login form authentication. Anonymous GETs of protected pages are sent (303) to a login

@@ -1,13 +1,12 @@
 /*
  * The login page, the login POST and the logout page.
  */
-import { type Context, loginKey } from '@paste/core'
+import { type Context, loginKey, timingSafeEqual } from '@paste/core'
 import { type MultiDict, parseCookies, RequestBodyError, readForm } from '@paste/request'
 import { setCookie } from '@paste/response'
 import type { Resolved } from './options.js'
 import { safeRedirect } from './redirect.js'
 import { escapeHtml } from './template.js'
-import { timingSafeEqual } from './timing-safe.js'
 
 /** What a login page shows besides the form. */
 interface PageState {

@@ -10,9 +10,9 @@
  * unquoted. IPv4-mapped IPv6 addresses count as the IPv4 address they carry. A plain IPv6
  * client (which mod_auth_tkt cannot bind to) is bound to its 16 address bytes instead of 4.
  */
-import { timingSafeEqual } from '@paste/auth-basic'
+
 import { md5, toHex } from '@paste/auth-digest'
-import { parseIp } from '@paste/core'
+import { parseIp, timingSafeEqual } from '@paste/core'
 
 /** The digest algorithms mod_auth_tkt supports (`TKTAuthDigestType`). */
 export type TicketDigest = 'md5' | 'sha256' | 'sha512'

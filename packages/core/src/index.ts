@@ -29,3 +29,4 @@ export { addressMatcher, type Cidr, type IpBytes, inCidr, parseCidr, parseIp } f
 export { consoleLogger, type Logger, silentLogger } from './logger.js'
 export { type LoginDetails, type LoginManager, loginKey } from './login.js'
 export { isPathPrefix, normalizePath } from './path.js'
+export { timingSafeEqual } from './timing-safe.js'

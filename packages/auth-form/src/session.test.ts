@@ -1,0 +1,54 @@
+import type { App } from '@paste/core'
+import { pipe } from '@paste/core'
+import { session, sessionLogin } from '@paste/session'
+import { matrix } from '@paste-tooling/testing'
+import { expect } from 'vitest'
+import { Browser } from '../test/browser.js'
+import { authForm } from './index.js'
+
+// Remembering the login in a server-side session is @paste/session's sessionLogin(); this
+// checks the whole flow with it: log in, stay logged in, new session id, log out.
+
+const SECRET = 'a test secret that is long enough!!'
+const echo: App = (_request, context) =>
+  Response.json({ user: context.remoteUser ?? null, authType: context.authType ?? null })
+const check = (user: string, password: string) => user === 'alice' && password === 'wonderland'
+
+matrix(
+  'authForm + sessionLogin of @paste/session: log in, stay logged in, new session id, log out',
+  () => pipe(echo, session(), sessionLogin(), authForm({ secret: SECRET, check })),
+  async (fetch) => {
+    const browser = new Browser(fetch)
+    // a session exists before login (a planted or pre-login id)
+    const first = await browser.request('/account')
+    expect(first.status).toBe(303)
+    const form = await browser.loginForm(first.headers.get('location')!)
+    const before = browser.cookies.get('sid')
+    const posted = await browser.post('/login', {
+      username: 'alice',
+      password: 'wonderland',
+      csrf_token: form.token,
+      came_from: form.cameFrom,
+    })
+    expect(posted.status).toBe(303)
+    expect(posted.headers.get('location')).toBe('/account')
+    const after = browser.cookies.get('sid')
+    expect(after).toBeTruthy()
+    expect(after).not.toBe(before) // regenerated against session fixation
+    expect(await (await browser.request('/account')).json()).toEqual({
+      user: 'alice',
+      authType: 'session',
+    })
+    // the old id (if there was one) does not carry the login
+    if (before) {
+      const stale = await fetch('/account', {
+        redirect: 'manual',
+        headers: { cookie: `sid=${before}` },
+      })
+      expect(stale.status).toBe(303)
+    }
+    const { token } = await browser.loginForm('/logout')
+    expect((await browser.post('/logout', { csrf_token: token })).status).toBe(303)
+    expect((await browser.request('/account')).status).toBe(303)
+  },
+)
