@@ -1,21 +1,5 @@
-import { FastResponse } from '@paste/httpserver'
 import { describe, expect, test } from 'vitest'
-import { knownBody, peekBody } from './body.js'
-
-describe('knownBody: the string or bytes a lazy FastResponse still holds', () => {
-  test('string and bytes bodies are found without building a stream', () => {
-    expect(knownBody(new FastResponse('hello'))).toBe('hello')
-    const bytes = new Uint8Array([1, 2, 3])
-    expect(knownBody(new FastResponse(bytes))).toBe(bytes)
-  })
-  test('anything else falls back to the stream path', () => {
-    const materialized = new FastResponse('hello')
-    void materialized.body // builds the native Response: the body has moved
-    expect(knownBody(materialized)).toBeUndefined()
-    expect(knownBody(new Response('native'))).toBeUndefined()
-    expect(knownBody(new FastResponse(new ReadableStream()))).toBeUndefined()
-  })
-})
+import { peekBody } from './body.js'
 
 describe('peekBody', () => {
   test('a body that closes at once is complete', async () => {

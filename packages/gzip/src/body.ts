@@ -51,28 +51,3 @@ function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
   }
   return out
 }
-
-/**
- * The body a lazy Response (@paste/httpserver's FastResponse) was built from, when it is a
- * string or bytes it still holds, so it can be compressed without building and reading a
- * Web stream (that alone costs about as much as gzip level 6 on 100 KB). FastResponse keeps
- * its state under private symbols; they are found by description and every shape is
- * checked, so any other Response (or a changed FastResponse) falls back to the stream path.
- * To be replaced by an accessor exported by @paste/httpserver.
- *
- * @example
- * const body = knownBody(response) // 'Hello' for new FastResponse('Hello'), else undefined
- */
-export function knownBody(response: Response): string | Uint8Array | undefined {
-  let body: unknown
-  let materialized = true
-  for (const symbol of Object.getOwnPropertySymbols(response)) {
-    const value = (response as unknown as Record<symbol, unknown>)[symbol]
-    if (symbol.description === 'paste.body') body = value
-    else if (symbol.description === 'paste.real') materialized = value !== undefined
-  }
-  if (materialized) return undefined
-  if (typeof body === 'string' || body instanceof Uint8Array) return body
-  if (body instanceof ArrayBuffer) return new Uint8Array(body)
-  return undefined
-}

@@ -217,6 +217,27 @@ test('on this runtime, zstd is offered exactly when node:zlib can make it', asyn
   await res.arrayBuffer()
 })
 
+test('a FastResponse string body is compressed without materialising a Web stream', async () => {
+  const { FastResponse } = await import('@paste/httpserver')
+  let touched = false
+  const response = new FastResponse(TEXT, { headers: { 'content-type': 'text/html' } })
+  const native = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(response), 'body')!
+  Object.defineProperty(response, 'body', {
+    get() {
+      touched = true
+      return native.get!.call(response)
+    },
+  })
+  const res = await call(
+    gzip()(() => response),
+    { headers: { 'accept-encoding': 'gzip' } },
+  )
+  expect(res.headers.get('content-encoding')).toBe('gzip')
+  expect(Number(res.headers.get('content-length'))).toBeGreaterThan(0)
+  expect(gunzipSync(new Uint8Array(await res.arrayBuffer())).toString()).toBe(TEXT)
+  expect(touched).toBe(false)
+})
+
 test('an empty body is never encoded, even with threshold 0', async () => {
   const res = await call(gzip({ threshold: 0 })(html('')), {
     headers: { 'accept-encoding': 'gzip' },

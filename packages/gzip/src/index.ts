@@ -1,7 +1,8 @@
 import type { Middleware } from '@paste/core'
+import { knownBody } from '@paste/httpserver'
 import { negotiateEncoding } from '@paste/request'
 import { addVary } from '@paste/response'
-import { knownBody, peekBody } from './body.js'
+import { peekBody } from './body.js'
 import { type Coding, compressAll, createCompressor, SUPPORTED, syncFlushKind } from './coders.js'
 import { compressibleType, hasNoTransform, weakenETag } from './headers.js'
 import { compressStream } from './stream.js'
@@ -103,8 +104,9 @@ export function gzip(options: GzipOptions = {}): Middleware {
       // what the client accepts, in the server's order on ties; `gzip;q=0` means no
       const coding = negotiateEncoding(request.headers.get('accept-encoding'), encodings)
       if (coding === undefined || coding === 'identity') return varied()
-      // a string or bytes held by a lazy Response: compress it directly, no stream at all
+      // a string or bytes held by @paste/httpserver's lazy Response: compress it directly
       const known = knownBody(response)
+      if (known === null) return varied()
       if (known !== undefined) return encodeKnown(response, known, coding as Coding)
       // nothing to compress (read last: it builds the body stream of a lazy Response)
       if (response.body === null) return varied()
