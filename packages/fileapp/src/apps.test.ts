@@ -374,6 +374,19 @@ describe('directoryApp (test_dir)', () => {
     },
   )
   matrix(
+    'POST: 405 for a file, 404 for a missing one',
+    () => directoryApp(root),
+    async (fetch) => {
+      const file = await fetch('/file', { method: 'POST', body: 'x' })
+      expect(file.status).toBe(405)
+      expect(file.headers.get('allow')).toBe('GET, HEAD')
+      await file.arrayBuffer()
+      const missing = await fetch('/missing', { method: 'POST', body: 'x' })
+      expect(missing.status).toBe(404)
+      await missing.arrayBuffer()
+    },
+  )
+  matrix(
     'followSymlinks and dotfiles options',
     () => directoryApp(root, { followSymlinks: true, dotfiles: 'deny' }),
     async (fetch) => {

@@ -48,8 +48,6 @@ export function directoryApp(root: string, options: DirectoryAppOptions = {}): A
   const guard = rootGuard(dir, options.followSymlinks ?? false)
   const resolveOptions = { dotfiles: options.dotfiles ?? 'ignore' } as const
   return async function directoryApp(request, context) {
-    // only GET and HEAD
-    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed()
     const target = resolveInside(dir, context.pathInfo, resolveOptions)
     // a name that cannot be a plain entry of the directory: refused, nothing read
     if (!target.ok) return clientError(target.status)
@@ -59,6 +57,8 @@ export function directoryApp(root: string, options: DirectoryAppOptions = {}): A
       return clientError(meta.kind === 'missing' ? meta.status : 404)
     // a symlink leading out of the root
     if (!guard(meta.file.realPath)) return clientError(404)
+    // the file exists: only GET and HEAD read it (a missing one stays 404 for any method)
+    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed()
     return files.respond(request, context.signal, meta.file)
   }
 }

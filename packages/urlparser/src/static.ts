@@ -83,32 +83,35 @@ export function staticParser(
   const index = [...(options.index ?? ['index.html'])]
   const redirect = options.redirect ?? true
   const resolveOptions = { dotfiles: options.dotfiles ?? 'ignore' } as const
-  return async function staticParser(request, context) {
-    // only GET and HEAD read files
-    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed()
-    // the mount point itself: add the slash, so relative links resolve inside it
-    if (context.pathInfo === '')
-      return redirect ? movedPermanently(slashLocation(context)) : clientError(404)
-    const target = resolveInside(dir, context.pathInfo, resolveOptions)
-    // a name that cannot be a plain entry of the directory: refused before any file access
-    if (!target.ok) return clientError(target.status)
-    const fresh = wantsFresh(request)
-    const meta = await files.stat(target.path, fresh)
-    if (meta.kind === 'missing') return clientError(meta.status)
-    // a symlink (file or directory) leading out of the root
-    if (!allowed(meta.kind === 'file' ? meta.file.realPath : meta.realPath)) return clientError(404)
-    if (meta.kind === 'file')
-      // a file named with a trailing slash is not that file
-      return target.trailingSlash ? clientError(404) : serve(request, context, meta.file)
-    // a directory without its slash: redirect (Paste's add_slash)
-    if (!target.trailingSlash)
-      return redirect ? movedPermanently(slashLocation(context)) : clientError(404)
+  const readable = (request: Request) => request.method === 'GET' || request.method === 'HEAD'
+  // a directory: 405 unless GET/HEAD, the slash redirect (Paste's add_slash), or its index file
+  async function directory(request: Request, context: Context, path: string, slash: boolean) {
+    if (!readable(request)) return methodNotAllowed()
+    if (!slash) return redirect ? movedPermanently(slashLocation(context)) : clientError(404)
     for (const name of index) {
-      const candidate = await files.stat(`${target.path}/${name}`, fresh)
+      const candidate = await files.stat(`${path}/${name}`, wantsFresh(request))
       if (candidate.kind === 'file' && allowed(candidate.file.realPath))
         return serve(request, context, candidate.file)
     }
-    // no index file: no listings
-    return clientError(404)
+    return clientError(404) // no index file: no listings
+  }
+  return async function staticParser(request, context) {
+    // the mount point itself
+    if (context.pathInfo === '') return directory(request, context, dir, false)
+    const target = resolveInside(dir, context.pathInfo, resolveOptions)
+    // a name that cannot be a plain entry of the directory: refused before any file access
+    if (!target.ok) return clientError(target.status)
+    const meta = await files.stat(target.path, wantsFresh(request))
+    // nothing here (whatever the method, so cascade can try the next app)
+    if (meta.kind === 'missing') return clientError(meta.status)
+    // a symlink (file or directory) leading out of the root
+    if (!allowed(meta.kind === 'file' ? meta.file.realPath : meta.realPath)) return clientError(404)
+    if (meta.kind === 'directory')
+      return directory(request, context, target.path, target.trailingSlash)
+    // a file named with a trailing slash is not that file
+    if (target.trailingSlash) return clientError(404)
+    // the file exists: only GET and HEAD read it
+    if (!readable(request)) return methodNotAllowed()
+    return serve(request, context, meta.file)
   }
 }
