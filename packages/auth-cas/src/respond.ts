@@ -1,7 +1,7 @@
 /*
  * The responses this package writes itself, and its two cookies.
  */
-import type { Context } from '@paste/core'
+import { base64urlEncode, type Context } from '@paste/core'
 import { BadGateway, Unauthorized } from '@paste/httpexceptions'
 
 /** Attributes of the cookies set here. */
@@ -60,8 +60,5 @@ export function ok(): Response {
 
 /** 128 random bits, base64url (RFC 4648 section 5), for login ids. */
 export function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16))
-  let binary = ''
-  for (const b of bytes) binary += String.fromCharCode(b)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return base64urlEncode(crypto.getRandomValues(new Uint8Array(16)))
 }

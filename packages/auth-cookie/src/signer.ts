@@ -9,6 +9,7 @@
  * tries each key (rotation: the first signs, all verify) with Web Crypto's `verify`, which
  * compares in constant time. Anything malformed, tampered, truncated or extended fails.
  */
+import { base64urlDecode, base64urlEncode } from '@paste/core'
 
 /** What a signed cookie carries. */
 export interface CookieContent {
@@ -30,21 +31,6 @@ export type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>
 const encoder = new TextEncoder()
 // value = "v1." base64url "." base64url(32 bytes) (RFC 4648 section 5, no padding)
 const FORMAT = /^v1\.([A-Za-z0-9_-]{1,8000})\.([A-Za-z0-9_-]{43})$/
-
-function toBase64url(bytes: Uint8Array): string {
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-
-function fromBase64url(text: string): Uint8Array | undefined {
-  if (text.length % 4 === 1) return undefined
-  try {
-    return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
-  } catch {
-    return undefined
-  }
-}
 
 /** Imports HMAC-SHA-256 keys from secrets (strings are used as their UTF-8 bytes). */
 export function importKeys(secrets: readonly (string | Uint8Array)[]): Promise<HmacKey[]> {
@@ -76,7 +62,7 @@ export function encodePayload(content: CookieContent): string {
     v: content.values,
     e: content.expires,
   })
-  return toBase64url(encoder.encode(json))
+  return base64urlEncode(encoder.encode(json))
 }
 
 const signed = (name: string, payload: string) =>
@@ -95,7 +81,7 @@ export async function signCookie(
 ): Promise<string> {
   const payload = encodePayload(content)
   const signature = await crypto.subtle.sign('HMAC', keys[0]!, signed(name, payload))
-  return `v1.${payload}.${toBase64url(new Uint8Array(signature))}`
+  return `v1.${payload}.${base64urlEncode(new Uint8Array(signature))}`
 }
 
 const isStringArray = (x: unknown): x is string[] =>
@@ -107,7 +93,7 @@ const isStringRecord = (x: unknown): x is Record<string, string> =>
   Object.values(x).every((v) => typeof v === 'string')
 
 function decode(payload: string): CookieContent | undefined {
-  const bytes = fromBase64url(payload)
+  const bytes = base64urlDecode(payload)
   if (!bytes) return undefined
   let data: unknown
   try {
@@ -137,9 +123,10 @@ export async function verifyCookie(
 ): Promise<{ content: CookieContent; keyIndex: number } | undefined> {
   const match = FORMAT.exec(value)
   if (!match) return undefined
-  const signature = fromBase64url(match[2]!)
+  const signature = base64urlDecode(match[2]!)
   // only the canonical encoding: no second spelling of the same signature
-  if (!signature || signature.length !== 32 || toBase64url(signature) !== match[2]) return undefined
+  if (!signature || signature.length !== 32 || base64urlEncode(signature) !== match[2])
+    return undefined
   const data = signed(name, match[1]!)
   for (const [keyIndex, key] of keys.entries()) {
     if (await crypto.subtle.verify('HMAC', key, signature as Uint8Array<ArrayBuffer>, data)) {

@@ -8,30 +8,12 @@
  * A nonce the client invented, or one minted for another realm or key, fails the tag check.
  * Its age comes from the authenticated timestamp, so expiry needs no table either.
  */
-import { timingSafeEqual } from '@paste/core'
+import { base64urlDecode, base64urlEncode, timingSafeEqual } from '@paste/core'
 
 const encoder = new TextEncoder()
 /** An HMAC key as Web Crypto returns it (the global `CryptoKey` type is DOM-only). */
 export type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>
 const NONCE_BYTES = 36
-
-/** Encodes bytes as base64url without padding (RFC 4648 section 5). */
-export function base64url(bytes: Uint8Array): string {
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-
-function fromBase64url(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined
-  const binary = atob(
-    text
-      .replace(/-/g, '+')
-      .replace(/_/g, '/')
-      .padEnd(Math.ceil(text.length / 4) * 4, '='),
-  )
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0))
-}
 
 /** Imports a secret (or fresh random bytes) as an HMAC-SHA-256 key. */
 export function importHmacKey(secret: string | Uint8Array | undefined): Promise<HmacKey> {
@@ -74,13 +56,13 @@ export class NonceIssuer {
     new DataView(nonce.buffer).setBigUint64(0, BigInt(Math.floor(now)))
     crypto.getRandomValues(nonce.subarray(8, 20))
     nonce.set(await this.#tag('paste-digest-nonce', nonce.subarray(0, 20)), 20)
-    return base64url(nonce)
+    return base64urlEncode(nonce)
   }
 
   /** The issue time (ms) of a nonce this issuer minted, or `undefined` for any other string. */
   async verify(nonce: string): Promise<number | undefined> {
     if (nonce.length !== 48) return undefined
-    const bytes = fromBase64url(nonce)
+    const bytes = base64urlDecode(nonce)
     if (!bytes || bytes.length !== NONCE_BYTES) return undefined
     const expected = await this.#tag('paste-digest-nonce', bytes.subarray(0, 20))
     if (!timingSafeEqual(expected, bytes.subarray(20))) return undefined
@@ -89,6 +71,6 @@ export class NonceIssuer {
 
   /** The realm's opaque value (stable for a key and realm). */
   async opaque(): Promise<string> {
-    return base64url(await this.#tag('paste-digest-opaque', new Uint8Array(0)))
+    return base64urlEncode(await this.#tag('paste-digest-opaque', new Uint8Array(0)))
   }
 }

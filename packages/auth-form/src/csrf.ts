@@ -9,18 +9,11 @@
  * identical (compared in constant time), unexpired, and carry a valid MAC. An attacker
  * without the secret can neither forge a token nor plant a cookie that matches one.
  */
-import { timingSafeEqual } from '@paste/core'
+import { base64urlEncode, timingSafeEqual } from '@paste/core'
 
 const encoder = new TextEncoder()
 // token = "v1." 1*10DIGIT "." 22base64url "." 43base64url
 const TOKEN = /^v1\.(\d{1,10})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/
-
-/** base64url without padding (RFC 4648 section 5). */
-export function base64url(bytes: Uint8Array): string {
-  let binary = ''
-  for (const b of bytes) binary += String.fromCharCode(b)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
 
 /** Issues and checks CSRF tokens with one HMAC key. */
 export interface Csrf {
@@ -47,13 +40,13 @@ export function createCsrf(secret: Uint8Array, ttl: number, now: () => number = 
   return {
     async issue() {
       const expires = Math.floor(now() / 1000) + ttl
-      const payload = `v1.${expires}.${base64url(crypto.getRandomValues(new Uint8Array(16)))}`
-      return `${payload}.${base64url(await mac(payload))}`
+      const payload = `v1.${expires}.${base64urlEncode(crypto.getRandomValues(new Uint8Array(16)))}`
+      return `${payload}.${base64urlEncode(await mac(payload))}`
     },
     async verify(token, minLife = 0) {
       const m = TOKEN.exec(token)
       if (!m) return false
-      const expected = base64url(await mac(token.slice(0, token.lastIndexOf('.'))))
+      const expected = base64urlEncode(await mac(token.slice(0, token.lastIndexOf('.'))))
       const signed = timingSafeEqual(expected, m[3]!)
       return signed && Number(m[1]) > Math.floor(now() / 1000) + minLife
     },

@@ -11,12 +11,12 @@ import {
 } from './pages.js'
 
 /** Re-exported from `@paste/core`. */
-export { timingSafeEqual } from '@paste/core'
-export { base64url, type Csrf, createCsrf } from './csrf.js'
+export { escapeHtml, timingSafeEqual } from '@paste/core'
+export { type Csrf, createCsrf } from './csrf.js'
 export type { AuthFormOptions, FormCheck } from './options.js'
 export type { RateLimitOptions } from './rate-limit.js'
 export { safeRedirect } from './redirect.js'
-export { escapeHtml, type LoginView } from './template.js'
+export type { LoginView } from './template.js'
 
 /**
  * Login form authentication. Anonymous GETs of protected pages are sent (303) to a login

@@ -1,12 +1,11 @@
 /*
  * The login page, the login POST and the logout page.
  */
-import { type Context, loginKey, timingSafeEqual } from '@paste/core'
+import { type Context, escapeHtml, loginKey, timingSafeEqual } from '@paste/core'
 import { type MultiDict, parseCookies, RequestBodyError, readForm } from '@paste/request'
 import { setCookie } from '@paste/response'
 import type { Resolved } from './options.js'
 import { safeRedirect } from './redirect.js'
-import { escapeHtml } from './template.js'
 
 /** What a login page shows besides the form. */
 interface PageState {

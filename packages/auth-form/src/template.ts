@@ -17,24 +17,6 @@ export interface LoginView {
   username: string
 }
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-}
-
-/**
- * Escapes text for HTML text and quoted attribute values.
- *
- * @example
- * escapeHtml('"><script>') // '&quot;&gt;&lt;script&gt;'
- */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!)
-}
-
 /** The built-in page: a plain, accessible form. */
 export function defaultTemplate(view: LoginView): string {
   return `<!doctype html>

@@ -10,6 +10,7 @@ export {
   type RequestParts,
   toFetchHandler,
 } from './create.js'
+export { base64urlDecode, base64urlEncode, escapeHtml } from './encoding.js'
 export {
   HTTP_ERROR,
   type HttpErrorLike,

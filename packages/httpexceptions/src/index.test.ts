@@ -184,7 +184,7 @@ matrix(
     const body = await (await fetch('/', html)).text()
     expect(body).not.toContain('<script>')
     expect(body).not.toContain('<img')
-    expect(body).toContain('&#60;script&#62;')
+    expect(body).toContain('&lt;script&gt;')
     // the comment cannot close the HTML comment early
     expect(body.match(/-->/g)).toHaveLength(1)
     const j = await (await fetch('/', json)).text()

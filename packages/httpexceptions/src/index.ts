@@ -1,4 +1,5 @@
-export { HTTP_ERROR, type HttpErrorLike, isHttpError } from '@paste/core'
+/** Re-exported from `@paste/core`. */
+export { escapeHtml, HTTP_ERROR, type HttpErrorLike, isHttpError } from '@paste/core'
 export * from './client.js'
 export {
   type HeadersLike,
@@ -13,6 +14,5 @@ export {
 export { type HttpExceptionsOptions, httpExceptions } from './middleware.js'
 export * from './redirection.js'
 export { getException, type HttpErrorOptions, httpError } from './registry.js'
-export { escapeHtml } from './render.js'
 export * from './server.js'
 export { STATUS_TEXT, type StatusText, statusText } from './statuses.js'

@@ -1,3 +1,4 @@
+import { escapeHtml } from '@paste/core'
 import { negotiateMediaType } from '@paste/request'
 
 /** What a rendered error shows; every string is plain text, escaped here. */
@@ -11,11 +12,6 @@ export interface ErrorView {
 }
 
 const FORMATS = ['text/html', 'application/json', 'text/plain'] as const
-
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
 
 /**
  * Chooses the body format from the Accept header with `@paste/request`'s negotiation (RFC 9110
@@ -38,7 +34,7 @@ function html(view: ErrorView): string {
     parts.push(`<p>${escapeHtml(view.explanation)} <a href="${href}">${href}</a>.</p>`)
   } else if (view.explanation) parts.push(`<p>${escapeHtml(view.explanation)}</p>`)
   if (view.detail) parts.push(`<p>${escapeHtml(view.detail)}</p>`)
-  // escapeHtml turns '>' into '&#62;', so the comment can never close the HTML comment
+  // escapeHtml turns '>' into '&gt;', so the comment can never close the HTML comment
   if (view.comment) parts.push(`<!-- ${escapeHtml(view.comment)} -->`)
   return `<!DOCTYPE html>\n<html>\n<head><meta charset="utf-8"><title>${title}</title></head>\n<body>\n${parts.join('\n')}\n</body>\n</html>\n`
 }

@@ -5,6 +5,7 @@
  * only ever created by {@link createSessionId} and only ever accepted if it matches
  * {@link SESSION_ID_PATTERN}, so a cookie can never name a file, a key prefix or a path.
  */
+import { base64urlEncode } from '@paste/core'
 
 const ID_BYTES = 32
 
@@ -15,8 +16,6 @@ const ID_BYTES = 32
  */
 export const SESSION_ID_PATTERN: RegExp = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-
 /**
  * Creates a new session id: 256 random bits, base64url.
  *
@@ -24,22 +23,7 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  * const id = createSessionId() // 'q3J0...' (43 characters)
  */
 export function createSessionId(): string {
-  const bytes = new Uint8Array(ID_BYTES)
-  crypto.getRandomValues(bytes)
-  let out = ''
-  let i = 0
-  for (; i + 3 <= bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
-    out +=
-      ALPHABET[n >>> 18]! +
-      ALPHABET[(n >>> 12) & 63]! +
-      ALPHABET[(n >>> 6) & 63]! +
-      ALPHABET[n & 63]!
-  }
-  // 32 = 3*10 + 2: two bytes left, 16 bits -> three characters (the last carries 4 bits)
-  const n = (bytes[i]! << 8) | bytes[i + 1]!
-  out += ALPHABET[n >>> 10]! + ALPHABET[(n >>> 4) & 63]! + ALPHABET[(n << 2) & 63]!
-  return out
+  return base64urlEncode(crypto.getRandomValues(new Uint8Array(ID_BYTES)))
 }
 
 /**
