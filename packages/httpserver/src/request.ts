@@ -72,7 +72,10 @@ class LazyRequest {
 
   arrayBuffer(): Promise<ArrayBuffer> {
     return this.#direct('arrayBuffer', (b) =>
-      b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength),
+      // a large Buffer.concat result owns its whole ArrayBuffer: hand it over without a copy
+      b.byteOffset === 0 && b.buffer.byteLength === b.byteLength
+        ? b.buffer
+        : b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength),
     ) as Promise<ArrayBuffer>
   }
 

@@ -1,0 +1,46 @@
+/* Server memory: resident set size, and the cost of an idle keep-alive connection. */
+import { readFileSync } from 'node:fs'
+import { connect } from 'node:net'
+
+/** Resident set size of a process in bytes (Linux /proc), or NaN. */
+export function rssBytes(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) * 1024 : Number.NaN
+  } catch {
+    return Number.NaN
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Opens `count` keep-alive connections that each make one request and then stay idle, and
+ * returns the server's RSS growth per connection in bytes.
+ */
+export async function idleConnectionBytes(base, pid, count) {
+  const { hostname, port } = new URL(base)
+  await sleep(200)
+  const before = rssBytes(pid)
+  const sockets = []
+  for (let i = 0; i < count; i += 50) {
+    const batch = []
+    for (let j = i; j < Math.min(count, i + 50); j++)
+      batch.push(
+        new Promise((resolve) => {
+          const socket = connect(Number(port), hostname, () =>
+            socket.write(`GET / HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`),
+          )
+          socket.once('data', () => resolve())
+          socket.on('error', () => resolve())
+          sockets.push(socket)
+        }),
+      )
+    await Promise.all(batch)
+  }
+  await sleep(300)
+  const after = rssBytes(pid)
+  for (const socket of sockets) socket.destroy()
+  await sleep(200)
+  return (after - before) / count
+}

@@ -1,0 +1,135 @@
+/* The Markdown results file: the machine, one table per scenario, the goals, the profiles. */
+import { execSync } from 'node:child_process'
+import { cpus, release, totalmem } from 'node:os'
+
+const fmt = (n, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : 'n/a'
+const mb = (bytes) => (Number.isFinite(bytes) ? `${(bytes / 1024 / 1024).toFixed(0)} MB` : 'n/a')
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : 'n/a')
+
+function sh(command) {
+  try {
+    return execSync(command, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  } catch {
+    return 'unknown'
+  }
+}
+
+function machine({ settings, pinned, loadBefore, seconds }) {
+  const cpu = cpus()
+  return [
+    `- date: ${new Date().toISOString()}; commit ${sh('git rev-parse --short HEAD')}; mode: ${settings.quick ? 'quick (indicative only)' : 'full'}; took ${seconds.toFixed(0)} s`,
+    `- machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${release()}`,
+    `- Node ${process.version}; ${sh('wrk -v 2>&1 | head -1').split(' [')[0]}`,
+    `- method: ${pinned ? 'each server pinned to CPU 0, wrk pinned to CPU 1 (taskset)' : 'NOT pinned'}; wrk -t1 -c${settings.connections} (upload: -c10) keep-alive; ${settings.warmup}s warm-up; ${settings.runs} run(s) of ${settings.seconds}s interleaved across servers; median shown, spread = min-max`,
+    `- load average before the run: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}${loadBefore[0] > 0.5 ? ' (machine was busy: figures are noisy)' : ''}`,
+  ].join('\n')
+}
+
+function scenarioTable({ scenario, states }) {
+  const paste = states.find((s) => s.server === 'paste')
+  const lines = [
+    `### ${scenario.title} (\`${scenario.name}\`)`,
+    '',
+    '| server | req/s (median) | spread | p99 latency | RSS after | paste ÷ this |',
+    '|---|---:|---:|---:|---:|---:|',
+  ]
+  for (const s of [...states].sort((a, b) => (b.rps ?? -1) - (a.rps ?? -1))) {
+    if (s.rps === undefined) {
+      lines.push(`| ${s.server} | ${s.status ?? 'n/a'} | | | | |`)
+      continue
+    }
+    const flags = [
+      s.non2xx ? `${s.non2xx} non-2xx/3xx` : '',
+      s.errors ? `${s.errors} socket errors` : '',
+    ]
+      .filter(Boolean)
+      .join(', ')
+    lines.push(
+      `| ${s.server}${flags ? ` (${flags})` : ''} | ${fmt(s.rps)} | ${fmt(s.min)}-${fmt(s.max)} | ${fmt(s.p99, 2)} ms | ${mb(s.rss)} | ${s === paste ? '-' : ratio(paste?.rps, s.rps)} |`,
+    )
+  }
+  return lines.join('\n')
+}
+
+function goals(results) {
+  const lines = ['| goal | measured | met |', '|---|---|---|']
+  for (const { scenario, states } of results) {
+    const paste = states.find((s) => s.server === 'paste')
+    const find = (name) => states.find((s) => s.server === name)
+    if (scenario.goal) {
+      const ref = find(scenario.goal.against)
+      const r = paste?.rps && ref?.rps ? paste.rps / ref.rps : undefined
+      lines.push(
+        `| ${scenario.name}: paste >= ${scenario.goal.ratio}x ${scenario.goal.against} | ${r === undefined ? `n/a (${paste?.status ?? ref?.status ?? 'missing'})` : `${r.toFixed(2)}x`} | ${r === undefined ? '?' : r >= scenario.goal.ratio ? 'yes' : `no, short by ${((scenario.goal.ratio - r) * 100).toFixed(0)} points`} |`,
+      )
+    }
+    for (const peer of ['express', 'hono']) {
+      const other = find(peer)
+      if (!paste?.rps || !other?.rps) continue
+      const r = paste.rps / other.rps
+      lines.push(
+        `| ${scenario.name}: paste ahead of ${peer} | ${r.toFixed(2)}x | ${r >= 1 ? 'yes' : 'no'} |`,
+      )
+    }
+  }
+  const hello = results.find((r) => r.scenario.name === 'hello')
+  const idle = hello?.states.filter((s) => Number.isFinite(s.idleBytes)) ?? []
+  const pasteIdle = idle.find((s) => s.server === 'paste')?.idleBytes
+  if (pasteIdle !== undefined && idle.length > 1) {
+    const worst = Math.max(...idle.filter((s) => s.server !== 'paste').map((s) => s.idleBytes))
+    lines.push(
+      `| memory per idle connection no worse than peers | paste ${(pasteIdle / 1024).toFixed(1)} KB, worst peer ${(worst / 1024).toFixed(1)} KB | ${pasteIdle <= worst * 1.1 ? 'yes' : 'no'} |`,
+    )
+  }
+  return lines.join('\n')
+}
+
+function idleTable(results) {
+  const hello = results.find((r) => r.scenario.name === 'hello')
+  const rows = hello?.states.filter((s) => Number.isFinite(s.idleBytes)) ?? []
+  if (rows.length === 0) return ''
+  return [
+    '### Memory per idle keep-alive connection (hello server, RSS growth / connections)',
+    '',
+    '| server | bytes per idle connection |',
+    '|---|---:|',
+    ...rows.map((s) => `| ${s.server} | ${fmt(s.idleBytes)} |`),
+  ].join('\n')
+}
+
+function profileSection(profiles) {
+  if (!profiles?.length) return ''
+  const parts = ['## Where the time goes (missed goals, `node --cpu-prof`, self time)']
+  for (const p of profiles) {
+    parts.push(`\n### ${p.scenario}${p.rps ? ` (${fmt(p.rps)} req/s while profiling)` : ''}\n`)
+    if (p.error) parts.push(`profile failed: ${p.error}`)
+    else parts.push(p.top.map((t) => `- ${(t.share * 100).toFixed(1)}% ${t.name}`).join('\n'))
+  }
+  return parts.join('\n')
+}
+
+export function renderReport({ results, settings, pinned, loadBefore, profiles, micro, seconds }) {
+  return [
+    `# Benchmark results${settings.quick ? ' (quick)' : ''}`,
+    '',
+    machine({ settings, pinned, loadBefore, seconds }),
+    '',
+    '## Goals',
+    '',
+    goals(results),
+    '',
+    '## Scenarios',
+    '',
+    results.map(scenarioTable).join('\n\n'),
+    '',
+    idleTable(results),
+    '',
+    profileSection(profiles),
+    '',
+    micro ? `## Microbenchmarks (mitata)\n\n\`\`\`\n${micro}\n\`\`\`` : '',
+    '',
+  ].join('\n')
+}

@@ -1,0 +1,174 @@
+/*
+ * The scenarios: what wrk requests, which servers take part, and the check each server's
+ * answer must pass before it is measured (same status and body for everyone).
+ */
+import { request } from 'node:http'
+import { fileURLToPath } from 'node:url'
+import { AUTHORIZATION, HELLO } from './common.mjs'
+
+const UPLOAD_BYTES = 10 * 1024 * 1024
+const lua = (name) => fileURLToPath(new URL(`./lua/${name}`, import.meta.url))
+
+/** One HTTP exchange for checks: status, headers, body bytes. */
+export function exchange(url, { method = 'GET', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      const chunks = []
+      res.on('data', (chunk) => chunks.push(chunk))
+      res.on('end', () =>
+        resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }),
+      )
+    })
+    req.setTimeout(10_000, () => req.destroy(new Error('check timed out')))
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message)
+}
+
+const PEERS = ['raw', 'paste', 'fastify', 'hono', 'express']
+const STATIC_PEERS = ['sirv', 'paste', 'fastify', 'hono', 'express']
+
+/**
+ * Each scenario: `path`, `servers`, `reference` (the limit the goal is measured against),
+ * `goal` (ratio of paste to reference, or to a peer), and `prepare(base)` which checks the
+ * server's answer and returns the wrk options (headers, script).
+ */
+export const SCENARIOS = [
+  {
+    name: 'hello',
+    title: 'hello world',
+    servers: PEERS,
+    path: '/',
+    goal: { against: 'raw', ratio: 0.9 },
+    async prepare(base) {
+      const r = await exchange(`${base}/`)
+      expect(r.status === 200 && r.body.toString() === HELLO, `hello: got ${r.status}`)
+      return {}
+    },
+  },
+  {
+    name: 'static-1k',
+    title: 'static file, 1 KB',
+    servers: STATIC_PEERS,
+    path: '/static/1k.txt',
+    goal: { against: 'sirv', ratio: 1 },
+    async prepare(base) {
+      const r = await exchange(`${base}/static/1k.txt`)
+      expect(
+        r.status === 200 && r.body.length === 1024,
+        `static-1k: got ${r.status} ${r.body.length} bytes`,
+      )
+      return {}
+    },
+  },
+  {
+    name: 'static-1m',
+    title: 'static file, 1 MB',
+    servers: STATIC_PEERS,
+    path: '/static/1m.bin',
+    goal: { against: 'sirv', ratio: 1 },
+    async prepare(base) {
+      const r = await exchange(`${base}/static/1m.bin`)
+      expect(
+        r.status === 200 && r.body.length === 1024 * 1024,
+        `static-1m: got ${r.status} ${r.body.length} bytes`,
+      )
+      return {}
+    },
+  },
+  {
+    name: 'static-304',
+    title: '304 revalidation (If-None-Match)',
+    servers: STATIC_PEERS,
+    path: '/static/1k.txt',
+    goal: { against: 'sirv', ratio: 1 },
+    async prepare(base) {
+      const first = await exchange(`${base}/static/1k.txt`)
+      const etag = first.headers.etag
+      if (!etag) return { na: 'n/a (sends no ETag)' }
+      const r = await exchange(`${base}/static/1k.txt`, { headers: { 'if-none-match': etag } })
+      expect(r.status === 304, `static-304: got ${r.status}`)
+      return { headers: [`If-None-Match: ${etag}`] }
+    },
+  },
+  {
+    name: 'gzip',
+    title: '100 KB HTML page, gzipped',
+    servers: PEERS,
+    path: '/page.html',
+    goal: { against: 'raw', ratio: 0.9 },
+    async prepare(base) {
+      const r = await exchange(`${base}/page.html`, { headers: { 'accept-encoding': 'gzip' } })
+      expect(
+        r.status === 200 && r.headers['content-encoding'] === 'gzip',
+        `gzip: got ${r.status} ${r.headers['content-encoding']}`,
+      )
+      return { headers: ['Accept-Encoding: gzip'] }
+    },
+  },
+  {
+    name: 'dispatch',
+    title: 'dispatch among 50 mounted prefixes',
+    servers: PEERS,
+    path: '/p37/item',
+    goal: { against: 'raw', ratio: 0.95 },
+    async prepare(base) {
+      const r = await exchange(`${base}/p37/item`)
+      expect(
+        r.status === 200 && r.body.toString() === '/p37 /item',
+        `dispatch: got ${r.status} ${r.body}`,
+      )
+      return {}
+    },
+  },
+  {
+    name: 'stack',
+    title: 'Basic auth + dispatch + session (memory) + 1 KB JSON',
+    servers: PEERS,
+    path: '/p37/data',
+    goal: { against: 'fastify', ratio: 1 },
+    async prepare(base) {
+      const denied = await exchange(`${base}/p37/data`)
+      expect(denied.status === 401, `stack: unauthenticated got ${denied.status}`)
+      const first = await exchange(`${base}/p37/data`, {
+        headers: { authorization: AUTHORIZATION },
+      })
+      const cookie = [first.headers['set-cookie'] ?? []].flat()[0]?.split(';')[0]
+      expect(first.status === 200 && cookie, `stack: got ${first.status}, cookie ${cookie}`)
+      const second = await exchange(`${base}/p37/data`, {
+        headers: { authorization: AUTHORIZATION, cookie },
+      })
+      const body = JSON.parse(second.body.toString())
+      expect(
+        second.status === 200 && body.views === 2,
+        `stack: session not kept (${second.body.toString().slice(0, 80)})`,
+      )
+      expect(second.body.length > 900, `stack: JSON only ${second.body.length} bytes`)
+      return { headers: [`Authorization: ${AUTHORIZATION}`, `Cookie: ${cookie}`] }
+    },
+  },
+  {
+    name: 'upload',
+    title: '10 MB upload, read fully',
+    servers: PEERS,
+    path: '/upload',
+    connections: 10,
+    goal: undefined,
+    async prepare(base) {
+      const r = await exchange(`${base}/upload`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: Buffer.alloc(UPLOAD_BYTES, 48),
+      })
+      expect(
+        r.status === 200 && r.body.toString() === String(UPLOAD_BYTES),
+        `upload: got ${r.status} ${r.body.toString().slice(0, 40)}`,
+      )
+      return { script: lua('upload.lua') }
+    },
+  },
+]
