@@ -16,6 +16,8 @@ export interface CollectLimits {
 }
 
 const MAX_MESSAGE = 4096
+/** The name of the error middleware's request function (see middleware.ts). */
+export const MIDDLEWARE_FRAME = 'catchErrors'
 
 function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text
@@ -91,14 +93,25 @@ function hash(text: string): string {
 }
 
 /**
- * The stable signature of an error chain: names and frame locations, no messages.
+ * The stable signature of an error chain: error names and the locations of the innermost ten
+ * application frames (not the runtime's, not node_modules', none below the error
+ * middleware), no messages.
  *
  * @example
  * signatureOf(report.errors) // 'E-1F2E3D4C5B6A7988'
  */
 export function signatureOf(errors: readonly ErrorEntry[]): string {
   const parts = errors.map((e) => {
-    const frames = e.frames.map((f) => `${f.function ?? '?'}@${f.file ?? '?'}:${f.line ?? 0}`)
+    // frames above the error middleware only (who called it does not change what failed),
+    // application frames only, innermost ten: the runtime's and dependencies' frames vary
+    // with scheduling (a first call runs synchronously, later ones after a tick)
+    const top = e.frames.findIndex((f) => f.function === MIDDLEWARE_FRAME)
+    const own = e.frames
+      .slice(0, top === -1 ? undefined : top)
+      .filter((f) => !f.internal && !f.dependency)
+    const frames = (own.length > 0 ? own : e.frames)
+      .slice(0, 10)
+      .map((f) => `${f.function ?? '?'}@${f.file ?? '?'}:${f.line ?? 0}`)
     // without frames (a thrown string) the message is all that tells two errors apart
     return `${e.relation}:${e.name}|${frames.length > 0 ? frames.join(',') : e.message}`
   })
@@ -149,10 +162,11 @@ export async function collectError(
   incident: string = incidentId(),
 ): Promise<ErrorReport> {
   const errors: ErrorEntry[] = []
+  const files = new Map<string, Promise<string | undefined>>()
   for (const [value, relation, depth] of chain(thrown, limits)) {
     const [name, message, stack] = describe(value)
     const frames = parseStack(stack, limits.maxFrames)
-    const sources = await readSourceContext(frames, limits.sourceContext)
+    const sources = await readSourceContext(frames, limits.sourceContext, files)
     errors.push({
       relation,
       depth,

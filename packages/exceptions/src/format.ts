@@ -3,7 +3,7 @@
  * the style of Python's cgitb (the debug page, mail), and JSON. Every value from the error or
  * the request is escaped; secrets were redacted when the report was collected.
  */
-import { escapeHtml } from '@paste/httpexceptions'
+import { escapeHtml } from '@paste/core'
 import type { ErrorEntry, ErrorReport, ReportFrame } from './report.js'
 
 const RELATION = { thrown: 'Thrown', cause: 'Caused by', aggregate: 'Aggregated' } as const

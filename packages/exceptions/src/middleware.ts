@@ -103,7 +103,8 @@ export function errorMiddleware(options: ErrorMiddlewareOptions = {}): Middlewar
     void runReporters(o.reporters, report, context, o.reporterTimeout)
   }
   return (app: App) =>
-    async function errorMiddleware(request, context) {
+    // named MIDDLEWARE_FRAME (collect.ts): signatures ignore the frames below this one
+    async function catchErrors(request, context) {
       let response: Response
       try {
         response = await app(request, context)

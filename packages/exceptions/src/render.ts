@@ -1,4 +1,4 @@
-import { escapeHtml } from '@paste/httpexceptions'
+import { escapeHtml } from '@paste/core'
 import { negotiateMediaType } from '@paste/request'
 import { formatHtmlPage, formatJson, formatText } from './format.js'
 import type { ErrorReport } from './report.js'

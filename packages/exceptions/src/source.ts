@@ -78,18 +78,18 @@ export function sliceLines(text: string, line: number, context: number): SourceL
 
 /**
  * Reads `context` lines either side of each frame's line, for application frames only (not
- * runtime internals nor dependencies), each file once. Returns one entry per frame (undefined
+ * runtime internals nor dependencies), each file once (per `files` cache). Returns one entry per frame (undefined
  * where no source is available). Never throws.
  */
 export async function readSourceContext(
   frames: readonly StackFrame[],
   context: number,
+  files: Map<string, Promise<string | undefined>> = new Map(),
 ): Promise<(SourceLine[] | undefined)[]> {
   if (context <= 0 || frames.length === 0) return frames.map(() => undefined)
   reader ??= loadReader()
   const read = await reader
   if (!read) return frames.map(() => undefined)
-  const files = new Map<string, Promise<string | undefined>>()
   return Promise.all(
     frames.map(async (frame) => {
       const path = framePath(frame.file)
