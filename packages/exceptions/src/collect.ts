@@ -33,7 +33,10 @@ function describe(value: unknown): [name: string, message: string, stack: string
       const e = value as Error
       return [String(e.name ?? 'Error'), String(e.message ?? ''), String(e.stack ?? '')]
     }
-    const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))
+    const text =
+      typeof value === 'object' && value !== null
+        ? (JSON.stringify(value) ?? Object.prototype.toString.call(value))
+        : String(value)
     return [`Non-error value (${value === null ? 'null' : typeof value})`, text, '']
   } catch {
     return ['Unprintable value', '', '']

@@ -49,7 +49,13 @@ function oneLine(text: string, max: number): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line
 }
 
-/** Builds the mail for a report (exported for custom transports and tests). */
+/**
+ * Builds the mail for a report (exported for custom transports and tests): subject
+ * `prefix + name: message` on one line, text and HTML bodies, incident and signature headers.
+ *
+ * @example
+ * const message = buildMail(report, 'errors@example.com', ['ops@example.com'], '[shop] ')
+ */
 export function buildMail(
   report: ErrorReport,
   from: string,

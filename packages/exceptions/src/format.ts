@@ -130,7 +130,12 @@ table{border-collapse:collapse}th{text-align:left;padding-right:1em;vertical-ali
 table.source{background:#f6f6f6;margin:.2em 0 .2em 1em}td.n{color:#999;text-align:right;padding-right:.6em}
 tr.current{background:#ffd}`
 
-/** The full debug page: the cgitb-style HTML document for a report. */
+/**
+ * The full debug page: the cgitb-style HTML document for a report.
+ *
+ * @example
+ * return new Response(formatHtmlPage(report), { status: 500, headers: { 'content-type': 'text/html' } })
+ */
 export function formatHtmlPage(report: ErrorReport): string {
   const first = report.errors[0]
   const title = first ? `${first.name}: ${first.message}` : 'Internal Server Error'

@@ -1,7 +1,17 @@
-/** What replaces a redacted value. */
+/**
+ * What replaces a redacted value.
+ *
+ * @example
+ * report.request.headers.filter(([, value]) => value === REDACTED)
+ */
 export const REDACTED = '[redacted]'
 
-/** Headers that always carry credentials or session state (RFC 9110 11.6.2, 11.7.2; RFC 6265). */
+/**
+ * Headers that always carry credentials or session state (RFC 9110 11.6.2, 11.7.2; RFC 6265).
+ *
+ * @example
+ * ALWAYS_REDACTED.includes('cookie') // true
+ */
 export const ALWAYS_REDACTED: readonly string[] = [
   'authorization',
   'proxy-authorization',
@@ -13,6 +23,9 @@ export const ALWAYS_REDACTED: readonly string[] = [
  * Names that look like they hold a secret: passwords, tokens, keys, sessions, credentials,
  * signatures, CSRF values. Matched against header names, query parameter names and error
  * property names.
+ *
+ * @example
+ * errorMiddleware({ secretPattern: new RegExp(`${DEFAULT_SECRET_PATTERN.source}|x-tenant`, 'i') })
  */
 export const DEFAULT_SECRET_PATTERN =
   /pass(?:word|wd)?|secret|token|api[-_]?key|private|session|credential|signature|csrf|xsrf|auth|cookie/i

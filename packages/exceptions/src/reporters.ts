@@ -51,6 +51,9 @@ export function loggerReporter(options: LoggerReporterOptions = {}): ErrorReport
  * Runs every reporter on a report, each bounded by `timeoutMs`: a reporter that throws,
  * rejects or does not finish in time is logged with `logger.error` and otherwise ignored.
  * The returned promise settles when all have finished or timed out; it never rejects.
+ *
+ * @example
+ * await runReporters([loggerReporter(), mail], report, context, 10_000)
  */
 export async function runReporters(
   reporters: readonly ErrorReporter[],
