@@ -72,6 +72,15 @@ describe('debug mode', () => {
         /<tr class="current"><td class="n">\d+<\/td><td><code>[^<]*source-marker-7731/,
       )
       expect(page).toContain('debug.test.ts')
+      // frames of the runtime and of node_modules are folded away, application frames are not
+      const folded = [
+        ...page.matchAll(
+          /<li class="hidden"><details><summary><code class="fn">[^<]*<\/code> in <code>([^<]*)/g,
+        ),
+      ]
+      expect(folded.length).toBeGreaterThan(0)
+      for (const [, file] of folded) expect(file).toMatch(/^node:|node_modules|^&lt;native&gt;/)
+      expect(page).toMatch(/<li><code class="fn">lookup<\/code>/)
       // the request, secrets redacted, everything escaped
       expect(page).toContain('/shop/cart?password=%5Bredacted%5D&amp;page=2')
       expect(page).toContain(escapeHtml('plain <b>value</b>'))

@@ -1,4 +1,4 @@
-export { collectError, incidentId, signatureOf } from './collect.js'
+export { collectError } from './collect.js'
 export {
   buildMail,
   type EmailReporterOptions,
@@ -7,6 +7,7 @@ export {
   type MailTransport,
 } from './email.js'
 export { formatHtml, formatHtmlPage, formatJson, formatText } from './format.js'
+export { incidentId, signatureOf } from './ids.js'
 export { type ErrorMiddlewareOptions, errorMiddleware } from './middleware.js'
 export {
   ALWAYS_REDACTED,

@@ -1,6 +1,7 @@
 import { type App, type Context, isHttpError, type Middleware } from '@paste/core'
 import { onBodyDone } from '@paste/response'
-import { type CollectLimits, collectError, incidentId } from './collect.js'
+import { type CollectLimits, collectError } from './collect.js'
+import { incidentId } from './ids.js'
 import { createRedactor, DEFAULT_SECRET_PATTERN, type Redactor } from './redact.js'
 import { debugErrorResponse, genericErrorResponse } from './render.js'
 import type { ErrorReport } from './report.js'

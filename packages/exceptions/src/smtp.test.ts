@@ -64,7 +64,7 @@ async function mails(count: number): Promise<Received[]> {
 
 const checkout: App = async function failingCheckout() {
   await Promise.resolve()
-  throw new Error('payment gateway said <no> & "never"') // smtp-source-marker
+  throw new Error('payment gateway said <no> & "never" (5 €, 支払い)') // smtp-source-marker
 }
 
 const secret = (name: string) => [name, 'smtp', 'secret', 4242].join('-')
@@ -108,7 +108,7 @@ describe('email reports over a real SMTP exchange', () => {
       expect(mail.user).toBe('reporter')
       const { headers, parts } = parseMessage(mail.raw)
       expect(decodeWords(headers.get('subject') ?? '')).toBe(
-        '[shop] Error: payment gateway said <no> & "never"',
+        '[shop] Error: payment gateway said <no> & "never" (5 €, 支払い)',
       )
       expect(headers.get('from')).toBe('errors@example.com')
       expect(headers.get('to')).toBe('ops@example.com, dev@example.com')
@@ -117,11 +117,13 @@ describe('email reports over a real SMTP exchange', () => {
       const text = parts.find((p) => p.headers.get('content-type')?.startsWith('text/plain'))!.body
       const html = parts.find((p) => p.headers.get('content-type')?.startsWith('text/html'))!.body
       expect(text).toContain(`Incident ${incident}`)
-      expect(text).toContain('Thrown: Error: payment gateway said <no> & "never"')
+      expect(text).toContain('Thrown: Error: payment gateway said <no> & "never" (5 €, 支払い)')
       expect(text).toMatch(/at failingCheckout \(.*smtp\.test\.ts:\d+:\d+\)/)
       expect(text).toContain('// smtp-source-marker')
       expect(text).toContain('authorization: [redacted]')
-      expect(html).toContain('payment gateway said &lt;no&gt; &amp; &quot;never&quot;')
+      expect(html).toContain(
+        'payment gateway said &lt;no&gt; &amp; &quot;never&quot; (5 €, 支払い)',
+      )
       expect(html).toContain('<code class="fn">failingCheckout</code>')
       for (const value of ['query', 'bearer', 'cookie', 'csrf'].map(secret)) {
         expect(mail.raw).not.toContain(value)
