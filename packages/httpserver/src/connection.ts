@@ -16,6 +16,8 @@ const kConnection: unique symbol = Symbol('paste.connection')
 export interface Connection {
   /** The controller handed to the request in progress (or to the next one). */
   controller: AbortController | undefined
+  /** Its signal (AbortController creates it lazily: read it once). */
+  signal: AbortSignal | undefined
   /** Requests in progress on this socket (more than one only with pipelining). */
   busy: number
 }
@@ -27,12 +29,12 @@ function onSocketClose(this: Tracked): void {
   if (connection && connection.busy > 0) connection.controller?.abort()
 }
 
-/** The signal for a new request on this socket, and the connection it belongs to. */
-export function acquire(socket: Socket, res: ServerResponse): [AbortSignal, Connection] {
+/** The connection state for a new request on this socket; its `signal` is the request's. */
+export function acquire(socket: Socket, res: ServerResponse): Connection {
   const tracked = socket as Tracked
   let connection = tracked[kConnection]
   if (connection === undefined) {
-    connection = tracked[kConnection] = { controller: undefined, busy: 0 }
+    connection = tracked[kConnection] = { controller: undefined, signal: undefined, busy: 0 }
     socket.once('close', onSocketClose)
   }
   if (connection.busy > 0) {
@@ -41,20 +43,22 @@ export function acquire(socket: Socket, res: ServerResponse): [AbortSignal, Conn
     res.once('close', () => {
       if (!res.writableFinished) controller.abort()
     })
-    return [controller.signal, { controller, busy: 1 }]
+    return { controller, signal: controller.signal, busy: 1 }
   }
   connection.busy = 1
-  const controller = (connection.controller ??= new AbortController())
-  return [controller.signal, connection]
+  if (connection.controller === undefined) {
+    connection.controller = new AbortController()
+    connection.signal = connection.controller.signal
+  }
+  return connection
 }
 
 /** Marks the request done; keeps the signal for the next request if nobody listens to it. */
 export function release(connection: Connection): void {
   connection.busy = 0
-  const controller = connection.controller
-  if (
-    controller !== undefined &&
-    (controller.signal.aborted || getEventListeners(controller.signal, 'abort').length > 0)
-  )
+  const signal = connection.signal
+  if (signal !== undefined && (signal.aborted || getEventListeners(signal, 'abort').length > 0)) {
     connection.controller = undefined
+    connection.signal = undefined
+  }
 }

@@ -35,25 +35,38 @@ export interface HandlerControl {
 
 type MountedRequest = IncomingMessage & { originalUrl?: string }
 
-// Finds the Host header in rawHeaders without building req.headers; -1 if two (RFC 9112 3.2).
-function findHost(raw: string[]): string | undefined | null {
-  let host: string | undefined
+// What one scan of rawHeaders found (module state: the scan and its use are synchronous).
+let scannedHost: string | undefined
+let scannedHosts = 0
+let scannedLength: string | undefined
+
+/**
+ * Finds Host and Content-Length in rawHeaders without building `req.headers` (Node builds
+ * that object lazily, and it costs more than the rest of a hello-world request).
+ */
+function scanHeaders(raw: string[]): void {
+  scannedHost = undefined
+  scannedHosts = 0
+  scannedLength = undefined
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!
-    if (name.length === 4 && name.toLowerCase() === 'host') {
-      if (host !== undefined) return null
-      host = raw[i + 1]!
-    }
+    if (name.length === 4) {
+      if (name === 'Host' || name === 'host' || name.toLowerCase() === 'host') {
+        scannedHost = raw[i + 1]!
+        scannedHosts++
+      }
+    } else if (name.length === 14 && name.toLowerCase() === 'content-length')
+      scannedLength = raw[i + 1]!
   }
-  return host
 }
 
-function headerReader(req: IncomingMessage): (name: string) => string | undefined {
-  return (name) => {
-    if (name === 'host') return findHost(req.rawHeaders) ?? undefined
-    const value = req.headers[name]
-    return Array.isArray(value) ? value.join(', ') : value
-  }
+// The request whose context is being built (contextBuilder reads headers synchronously).
+let current: IncomingMessage | undefined
+
+function readHeader(name: string): string | undefined {
+  if (name === 'host') return scannedHost
+  const value = current!.headers[name]
+  return Array.isArray(value) ? value.join(', ') : value
 }
 
 /**
@@ -75,6 +88,8 @@ export function toNodeHandler(
     throw new TypeError('@paste/httpserver: maxBodyBytes must be a non-negative number')
   const build = contextBuilder(options)
   const logger: Logger = options.logger ?? consoleLogger
+  // One parts record reused for every request: contextBuilder copies what it keeps.
+  const parts: RequestParts = { target: '/', header: readHeader, secure: false }
 
   function fail(error: unknown, request: Request | undefined, context?: Context): Response {
     if (isHttpError(error)) {
@@ -89,15 +104,16 @@ export function toNodeHandler(
   }
 
   return function pasteHandler(req: IncomingMessage, res: ServerResponse): void {
-    const [signal, connection] = acquire(req.socket, res)
+    const connection = acquire(req.socket, res)
+    const signal = connection.signal!
     const state: WriteState = { head: req.method === 'HEAD', close: false, logger, control }
     let request: Request | undefined
     let result: Response | Promise<Response>
     try {
       const context = contextFor(req, signal)
-      request = lazyRequest(req, urlFor(req, context), signal, maxBodyBytes)
+      request = lazyRequest(req, context, signal, maxBodyBytes)
       // RFC 9110 section 8.6: a declared length over the limit is refused before reading.
-      const length = req.headers['content-length']
+      const length = scannedLength
       if (length !== undefined && Number(length) > maxBodyBytes) {
         oversized.add(req)
         throw new PayloadTooLargeError(maxBodyBytes)
@@ -119,17 +135,22 @@ export function toNodeHandler(
   function contextFor(req: MountedRequest, signal: AbortSignal): Context {
     const raw = req.url ?? '/'
     const original = req.originalUrl
-    const host = findHost(req.rawHeaders)
-    if (host === null) throw new MalformedRequestError('more than one Host header')
-    const parts: RequestParts = {
-      target: original ?? raw,
-      header: headerReader(req),
-      remoteAddress: req.socket.remoteAddress ?? '',
-      remotePort: req.socket.remotePort ?? 0,
-      secure: (req.socket as { encrypted?: boolean }).encrypted === true,
-      signal,
+    scanHeaders(req.rawHeaders)
+    // RFC 9112 section 3.2: more than one Host is a 400
+    if (scannedHosts > 1) throw new MalformedRequestError('more than one Host header')
+    const socket = req.socket
+    parts.target = original ?? raw
+    parts.remoteAddress = socket.remoteAddress ?? ''
+    parts.remotePort = socket.remotePort ?? 0
+    parts.secure = (socket as { encrypted?: boolean }).encrypted === true
+    parts.signal = signal
+    current = req
+    let context: Context
+    try {
+      context = build(parts)
+    } finally {
+      current = undefined
     }
-    const context = build(parts)
     if (original === undefined || original === raw) return context
     // Mounted by Express/Connect: they strip the mount prefix from req.url.
     const q = raw.indexOf('?')
@@ -143,13 +164,6 @@ export function toNodeHandler(
           : ''
     return prefix !== '' && isPathPrefix(prefix, pathInfo) ? context.shift(prefix) : context
   }
-}
-
-function urlFor(req: MountedRequest, context: Context): string {
-  const target = req.originalUrl ?? req.url ?? '/'
-  // origin-form keeps the server's own host even for `//evil.com/x` (RFC 9112 section 3.2.1)
-  if (target.charCodeAt(0) === 47 /* / */) return context.origin + target
-  return context.origin + context.scriptName + context.pathInfo + context.search
 }
 
 function finish(

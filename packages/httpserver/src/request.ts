@@ -6,6 +6,7 @@
  * Node's own objects are never modified (design.md section 6).
  */
 import type { IncomingMessage } from 'node:http'
+import type { Context } from '@paste/core'
 import { readBody, webBody } from './body.js'
 
 const NativeRequest: typeof Request = globalThis.Request
@@ -21,16 +22,16 @@ const kUsed: unique symbol = Symbol('paste.used')
 
 class LazyRequest {
   [kIncoming]: IncomingMessage;
-  [kUrl]: string;
+  [kUrl]: string | Context;
   [kSignal]: AbortSignal;
   [kLimit]: number;
   [kHeaders]: Headers | undefined;
   [kReal]: Request | undefined;
   [kUsed]: boolean
 
-  constructor(incoming: IncomingMessage, url: string, signal: AbortSignal, limit: number) {
+  constructor(incoming: IncomingMessage, context: Context, signal: AbortSignal, limit: number) {
     this[kIncoming] = incoming
-    this[kUrl] = url
+    this[kUrl] = context
     this[kSignal] = signal
     this[kLimit] = limit
     this[kHeaders] = undefined
@@ -43,7 +44,9 @@ class LazyRequest {
   }
 
   get url(): string {
-    return this[kUrl]
+    const url = this[kUrl]
+    if (typeof url === 'string') return url
+    return (this[kUrl] = urlFor(this[kIncoming], url))
   }
 
   get signal(): AbortSignal {
@@ -107,6 +110,14 @@ class LazyRequest {
   }
 }
 
+/** The URL as the client sees it, from the context (scheme, host) and the raw target. */
+function urlFor(req: IncomingMessage & { originalUrl?: string }, context: Context): string {
+  const target = req.originalUrl ?? req.url ?? '/'
+  // origin-form keeps the server's own host even for `//evil.com/x` (RFC 9112 section 3.2.1)
+  if (target.charCodeAt(0) === 47 /* / */) return context.origin + target
+  return context.origin + context.scriptName + context.pathInfo + context.search
+}
+
 /** Builds (once) the native Request this one stands for. */
 function materialize(request: LazyRequest): Request {
   let real = request[kReal]
@@ -121,7 +132,7 @@ function materialize(request: LazyRequest): Request {
       init.body = webBody(request[kIncoming], request[kLimit])
       init.duplex = 'half'
     }
-    real = request[kReal] = new NativeRequest(request[kUrl], init)
+    real = request[kReal] = new NativeRequest(request.url, init)
   }
   return real
 }
@@ -160,11 +171,11 @@ Object.setPrototypeOf(LazyRequest.prototype, NativeRequest.prototype)
 /** Creates the lazy Request the App receives. */
 export function lazyRequest(
   incoming: IncomingMessage,
-  url: string,
+  context: Context,
   signal: AbortSignal,
   maxBodyBytes: number,
 ): Request {
-  return new LazyRequest(incoming, url, signal, maxBodyBytes) as unknown as Request
+  return new LazyRequest(incoming, context, signal, maxBodyBytes) as unknown as Request
 }
 
 /** Tells whether the App started reading the body (so the server must not drain it early). */

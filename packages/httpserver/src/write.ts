@@ -57,44 +57,62 @@ function headerList(headers: Headers, out: string[]): void {
   for (const cookie of headers.getSetCookie()) out.push('set-cookie', cookie)
 }
 
-/** Header pairs from a FastResponse's init, without building a Headers object. */
-function fastHeaderList(response: FastResponseImpl, out: string[]): [boolean, boolean] {
-  let hasType = false
-  let hasLength = false
-  const built = response[kHeaders]
-  const init = built ?? response[kInit]?.headers
-  if (init === undefined) return [false, false]
+const HAS_TYPE = 1
+const HAS_LENGTH = 2
+
+function flag(name: string): number {
+  if (name.length === 12 && name.toLowerCase() === 'content-type') return HAS_TYPE
+  if (name.length === 14 && name.toLowerCase() === 'content-length') return HAS_LENGTH
+  return 0
+}
+
+/**
+ * Header pairs from a FastResponse's init, without building a Headers object. Returns
+ * which of Content-Type / Content-Length were given (bit flags).
+ */
+function fastHeaderList(response: FastResponseImpl, out: string[]): number {
+  const init = response[kHeaders] ?? response[kInit]?.headers
+  if (init === undefined) return 0
   if (init instanceof Headers) {
     headerList(init, out)
-    return [init.has('content-type'), init.has('content-length')]
+    return (init.has('content-type') ? HAS_TYPE : 0) | (init.has('content-length') ? HAS_LENGTH : 0)
   }
-  const entries = Array.isArray(init) ? init : Object.entries(init as Record<string, string>)
-  for (const [name, value] of entries as [string, string][]) {
-    const lower = name.toLowerCase()
-    if (lower === 'content-type') hasType = true
-    else if (lower === 'content-length') hasLength = true
-    out.push(name, String(value))
+  let found = 0
+  if (typeof (init as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    // sequence<sequence<ByteString>> (Fetch standard, HeadersInit): pairs only
+    for (const pair of init as Iterable<string[]>) {
+      if (pair.length !== 2) throw new TypeError('Headers: a header pair must have two items')
+      found |= flag(pair[0]!)
+      out.push(pair[0]!, String(pair[1]))
+    }
+    return found
   }
-  return [hasType, hasLength]
+  // record<ByteString, ByteString>: own enumerable properties
+  const record = init as Record<string, string>
+  for (const name in record) {
+    if (!Object.hasOwn(record, name)) continue
+    found |= flag(name)
+    out.push(name, String(record[name]))
+  }
+  return found
 }
 
 /** Writes a FastResponse (a plain 500 instead if its headers are invalid). */
 function writeFast(res: ServerResponse, response: FastResponseImpl, state: WriteState): void {
-  const headers: string[] = []
-  const [hasType, hasLength] = fastHeaderList(response, headers)
   let body = response[kBody]
-  if (typeof body === 'string') {
-    if (!hasType) headers.push('content-type', TEXT_PLAIN)
-  } else if (body instanceof ArrayBuffer) body = new Uint8Array(body)
-  const status = response[kInit]?.status ?? 200
-  if (body != null && !hasLength)
-    headers.push(
-      'content-length',
-      String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength),
-    )
-  if (state.close) headers.push('connection', 'close')
+  if (body instanceof ArrayBuffer) body = new Uint8Array(body)
+  const headers: string[] = []
   try {
-    res.writeHead(status, headers)
+    const found = fastHeaderList(response, headers)
+    if (typeof body === 'string' && (found & HAS_TYPE) === 0)
+      headers.push('content-type', TEXT_PLAIN)
+    if (body != null && (found & HAS_LENGTH) === 0)
+      headers.push(
+        'content-length',
+        String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength),
+      )
+    if (state.close) headers.push('connection', 'close')
+    res.writeHead(response[kInit]?.status ?? 200, headers)
   } catch (error) {
     state.logger.error('@paste/httpserver: invalid response header', { error })
     plainError(res)

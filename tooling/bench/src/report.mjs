@@ -23,7 +23,7 @@ function machine({ settings, pinned, loadBefore, seconds }) {
     `- date: ${new Date().toISOString()}; commit ${sh('git rev-parse --short HEAD')}; mode: ${settings.quick ? 'quick (indicative only)' : 'full'}; took ${seconds.toFixed(0)} s`,
     `- machine: ${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${release()}`,
     `- Node ${process.version}; ${sh('wrk -v 2>&1 | head -1').split(' [')[0]}`,
-    `- method: ${pinned ? 'each server pinned to CPU 0, wrk pinned to CPU 1 (taskset)' : 'NOT pinned'}; wrk -t1 -c${settings.connections} (upload: -c10) keep-alive; ${settings.warmup}s warm-up; ${settings.runs} run(s) of ${settings.seconds}s interleaved across servers; median shown, spread = min-max`,
+    `- method: ${pinned ? 'each server pinned to CPU 0, wrk pinned to CPU 1 (taskset)' : 'NOT pinned'}; wrk -t1 -c${settings.connections} (upload: -c10) keep-alive; ${settings.warmup}s warm-up; ${settings.runs} run(s) of ${settings.seconds}s interleaved across servers; median shown, spread = min-max; server CPU per request = the server process's user+system CPU time during a run / requests served (less sensitive to other load than req/s)`,
     `- load average before the run: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}${loadBefore[0] > 0.5 ? ' (machine was busy: figures are noisy)' : ''}`,
   ].join('\n')
 }
@@ -33,12 +33,12 @@ function scenarioTable({ scenario, states }) {
   const lines = [
     `### ${scenario.title} (\`${scenario.name}\`)`,
     '',
-    '| server | req/s (median) | spread | p99 latency | RSS after | paste ÷ this |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| server | req/s (median) | spread | p99 latency | server CPU per request | RSS after | paste ÷ this |',
+    '|---|---:|---:|---:|---:|---:|---:|',
   ]
   for (const s of [...states].sort((a, b) => (b.rps ?? -1) - (a.rps ?? -1))) {
     if (s.rps === undefined) {
-      lines.push(`| ${s.server} | ${s.status ?? 'n/a'} | | | | |`)
+      lines.push(`| ${s.server} | ${s.status ?? 'n/a'} | | | | | |`)
       continue
     }
     const flags = [
@@ -48,7 +48,7 @@ function scenarioTable({ scenario, states }) {
       .filter(Boolean)
       .join(', ')
     lines.push(
-      `| ${s.server}${flags ? ` (${flags})` : ''} | ${fmt(s.rps)} | ${fmt(s.min)}-${fmt(s.max)} | ${fmt(s.p99, 2)} ms | ${mb(s.rss)} | ${s === paste ? '-' : ratio(paste?.rps, s.rps)} |`,
+      `| ${s.server}${flags ? ` (${flags})` : ''} | ${fmt(s.rps)} | ${fmt(s.min)}-${fmt(s.max)} | ${fmt(s.p99, 2)} ms | ${fmt(s.cpuPerRequest, 1)} µs | ${mb(s.rss)} | ${s === paste ? '-' : ratio(paste?.rps, s.rps)} |`,
     )
   }
   return lines.join('\n')

@@ -18,7 +18,7 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeFixtures } from './common.mjs'
-import { idleConnectionBytes, rssBytes } from './memory.mjs'
+import { cpuMicros, idleConnectionBytes, rssBytes } from './memory.mjs'
 import { profileServer } from './profile.mjs'
 import { renderReport } from './report.mjs'
 import { SCENARIOS } from './scenarios.mjs'
@@ -143,10 +143,12 @@ async function runScenario(scenario, dir) {
       state.idleBytes = await idleConnectionBytes(state.base, state.pid, settings.idleConnections)
   for (let run = 0; run < settings.runs; run++)
     for (const state of live) {
+      const cpuBefore = cpuMicros(state.pid)
       const result = await wrkFor(state, settings.seconds)
+      result.cpuPerRequest = (cpuMicros(state.pid) - cpuBefore) / result.requests
       state.runs.push(result)
       process.stdout.write(
-        `  ${scenario.name.padEnd(11)} ${state.server.padEnd(8)} run ${run + 1}: ${result.rps.toFixed(0)} req/s` +
+        `  ${scenario.name.padEnd(11)} ${state.server.padEnd(8)} run ${run + 1}: ${result.rps.toFixed(0)} req/s, ${result.cpuPerRequest.toFixed(1)} µs CPU/req` +
           `${result.non2xx ? ` (${result.non2xx} non-2xx)` : ''}${result.errors ? ` (${result.errors} socket errors)` : ''}\n`,
       )
     }
@@ -173,6 +175,7 @@ function summarise(result) {
     state.min = Math.min(...rps)
     state.max = Math.max(...rps)
     state.p99 = median(state.runs.map((r) => r.p99))
+    state.cpuPerRequest = median(state.runs.map((r) => r.cpuPerRequest))
     state.non2xx = state.runs.reduce((a, r) => a + r.non2xx, 0)
     state.errors = state.runs.reduce((a, r) => a + r.errors, 0)
   }
