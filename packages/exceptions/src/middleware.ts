@@ -7,6 +7,9 @@ import { debugErrorResponse, genericErrorResponse } from './render.js'
 import type { ErrorReport } from './report.js'
 import { type ErrorReporter, loggerReporter, runReporters } from './reporters.js'
 
+/** @paste/httpserver's hook for a file it pipes itself (fileapp sets it); never read here. */
+const SEND_FILE = Symbol.for('@paste/httpserver.sendFile')
+
 /** Options for {@link errorMiddleware}. */
 export interface ErrorMiddlewareOptions {
   /**
@@ -127,6 +130,8 @@ export function errorMiddleware(options: ErrorMiddlewareOptions = {}): Middlewar
         )
         return genericErrorResponse(request, incident, o.errorMessage)
       }
+      // a file the server sends itself (sendfile hook): its errors abort the connection there
+      if (SEND_FILE in response) return response
       // the status line is gone once the body streams: a failure there aborts the body
       // (the server drops the connection) and is reported
       if (response.body === null) return response

@@ -1,6 +1,6 @@
-import { type App, pipe, silentLogger } from '@paste/core'
+import { type App, createContext, pipe, silentLogger } from '@paste/core'
 import { matrix } from '@paste-tooling/testing'
-import { describe, expect } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { recorder } from '../test/helpers.js'
 import { errorMiddleware } from './index.js'
 
@@ -63,4 +63,19 @@ describe('errors while the body streams', () => {
       expect(rec.reports).toHaveLength(0)
     },
   )
+
+  test('a response the server sends as a file (sendfile hook) passes through untouched', async () => {
+    const response = new Response('file bytes')
+    let touched = false
+    Object.defineProperty(response, Symbol.for('@paste/httpserver.sendFile'), {
+      get: () => {
+        touched = true
+        return { path: '/dev/null' }
+      },
+    })
+    const app = errorMiddleware({ reporters: [] })(() => response)
+    const request = new Request('http://h/')
+    expect(await app(request, createContext(request))).toBe(response)
+    expect(touched).toBe(false)
+  })
 })
