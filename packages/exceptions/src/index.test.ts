@@ -95,6 +95,21 @@ describe('production mode (default)', () => {
     expect(report!.errors[0]!.frames).toEqual([])
   })
 
+  test.each([
+    [undefined, 'undefined'],
+    ['text', 'a string'],
+    [{ status: 200 }, 'an object ([object Object])'],
+  ])('an app returning %j (not a Response) is a reported 500', async (value, described) => {
+    const { rec, make } = setup(() => value as unknown as Response)
+    const { inProcessFetch } = await import('@paste-tooling/testing')
+    const res = await inProcessFetch(make())('/')
+    expect(res.status).toBe(500)
+    const [report] = await rec.next()
+    expect(report!.errors[0]!.message).toBe(
+      `@paste/exceptions: the app returned ${described}, not a Response`,
+    )
+  })
+
   test('a HEAD request gets the 500 without a body', async () => {
     const { make } = setup(failingApp(() => new Error('x')))
     const { inProcessFetch } = await import('@paste-tooling/testing')

@@ -10,6 +10,21 @@ import { type ErrorReporter, loggerReporter, runReporters } from './reporters.js
 /** @paste/httpserver's hook for a file it pipes itself (fileapp sets it); never read here. */
 const SEND_FILE = Symbol.for('@paste/httpserver.sendFile')
 
+function isResponse(value: unknown): value is Response {
+  if (value instanceof Response) return true
+  // a Response from another realm or polyfill
+  const v = value as Partial<Response> | null | undefined
+  return (
+    typeof v?.status === 'number' && typeof v.headers?.get === 'function' && 'body' in (v as object)
+  )
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null'
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value)})`
+  return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`
+}
+
 /** Options for {@link errorMiddleware}. */
 export interface ErrorMiddlewareOptions {
   /**
@@ -112,6 +127,11 @@ export function errorMiddleware(options: ErrorMiddlewareOptions = {}): Middlewar
       let response: Response
       try {
         response = await app(request, context)
+        // an App must return a Response: anything else is the app's bug, reported as such
+        if (!isResponse(response))
+          throw new TypeError(
+            `@paste/exceptions: the app returned ${describeValue(response)}, not a Response`,
+          )
       } catch (error) {
         // HTTP errors are answers, not failures: for httpExceptions() or the server above
         if (isHttpError(error)) {
