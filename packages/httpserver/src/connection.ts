@@ -20,6 +20,21 @@ export interface Connection {
   signal: AbortSignal | undefined
   /** Requests in progress on this socket (more than one only with pipelining). */
   busy: number
+  /** The peer, read once per connection (net.Socket's getters are not free). */
+  remoteAddress: string
+  remotePort: number
+}
+
+// EventTarget keeps its listeners in a Map under an internal symbol; its size tells in one
+// read whether anyone listens. Found once by description; getEventListeners is the fallback.
+const kEvents = Object.getOwnPropertySymbols(new EventTarget()).find(
+  (symbol) => symbol.description === 'kEvents',
+)
+
+function hasListeners(signal: AbortSignal): boolean {
+  const events = kEvents && (signal as unknown as Record<symbol, unknown>)[kEvents]
+  if (events instanceof Map && events.size === 0) return false
+  return getEventListeners(signal, 'abort').length > 0
 }
 
 type Tracked = Socket & { [kConnection]?: Connection }
@@ -34,7 +49,13 @@ export function acquire(socket: Socket, res: ServerResponse): Connection {
   const tracked = socket as Tracked
   let connection = tracked[kConnection]
   if (connection === undefined) {
-    connection = tracked[kConnection] = { controller: undefined, signal: undefined, busy: 0 }
+    connection = tracked[kConnection] = {
+      controller: undefined,
+      signal: undefined,
+      busy: 0,
+      remoteAddress: socket.remoteAddress ?? '',
+      remotePort: socket.remotePort ?? 0,
+    }
     socket.once('close', onSocketClose)
   }
   if (connection.busy > 0) {
@@ -43,7 +64,13 @@ export function acquire(socket: Socket, res: ServerResponse): Connection {
     res.once('close', () => {
       if (!res.writableFinished) controller.abort()
     })
-    return { controller, signal: controller.signal, busy: 1 }
+    return {
+      controller,
+      signal: controller.signal,
+      busy: 1,
+      remoteAddress: connection.remoteAddress,
+      remotePort: connection.remotePort,
+    }
   }
   connection.busy = 1
   if (connection.controller === undefined) {
@@ -57,7 +84,7 @@ export function acquire(socket: Socket, res: ServerResponse): Connection {
 export function release(connection: Connection): void {
   connection.busy = 0
   const signal = connection.signal
-  if (signal !== undefined && (signal.aborted || getEventListeners(signal, 'abort').length > 0)) {
+  if (signal !== undefined && (signal.aborted || hasListeners(signal))) {
     connection.controller = undefined
     connection.signal = undefined
   }

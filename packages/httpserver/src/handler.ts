@@ -110,7 +110,7 @@ export function toNodeHandler(
     let request: Request | undefined
     let result: Response | Promise<Response>
     try {
-      const context = contextFor(req, signal)
+      const context = contextFor(req, connection)
       request = lazyRequest(req, context, signal, maxBodyBytes)
       // RFC 9110 section 8.6: a declared length over the limit is refused before reading.
       const length = scannedLength
@@ -132,18 +132,17 @@ export function toNodeHandler(
     finish(res, result as Response, state, connection, req)
   }
 
-  function contextFor(req: MountedRequest, signal: AbortSignal): Context {
+  function contextFor(req: MountedRequest, connection: Connection): Context {
     const raw = req.url ?? '/'
     const original = req.originalUrl
     scanHeaders(req.rawHeaders)
     // RFC 9112 section 3.2: more than one Host is a 400
     if (scannedHosts > 1) throw new MalformedRequestError('more than one Host header')
-    const socket = req.socket
     parts.target = original ?? raw
-    parts.remoteAddress = socket.remoteAddress ?? ''
-    parts.remotePort = socket.remotePort ?? 0
-    parts.secure = (socket as { encrypted?: boolean }).encrypted === true
-    parts.signal = signal
+    parts.remoteAddress = connection.remoteAddress
+    parts.remotePort = connection.remotePort
+    parts.secure = (req.socket as { encrypted?: boolean }).encrypted === true
+    parts.signal = connection.signal!
     current = req
     let context: Context
     try {
