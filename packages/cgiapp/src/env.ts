@@ -9,11 +9,17 @@ import type { Context } from '@paste/core'
 export interface EnvSettings {
   /** Inherited server variables and the `env` option, resolved once. */
   base: Readonly<Record<string, string>>
+  /** SCRIPT_FILENAME: the script's absolute path. */
   scriptFilename: string
+  /** Whether `Authorization` becomes HTTP_AUTHORIZATION. */
   passAuthorization: boolean
+  /** Whether `%2F` in the path is decoded (else 404). */
   allowEncodedSlashes: boolean
+  /** Appended to QUERY_STRING after `&`. */
   query: string | undefined
+  /** SERVER_SOFTWARE. */
   serverSoftware: string
+  /** SERVER_PROTOCOL. */
   serverProtocol: string
 }
 

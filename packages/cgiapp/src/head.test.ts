@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { CgiOutputError, HeadParser } from './head.js'
 
@@ -67,4 +68,25 @@ describe('refused output (502)', () => {
     expect(() => parse(`X-A: ${'a'.repeat(2000)}`)).toThrow(/over 1024 bytes/)
     expect(() => parse(`X-A: ${'a'.repeat(600)}\nX-B: ${'b'.repeat(600)}\n\n`)).toThrow(/over 1024/)
   })
+})
+
+test('property: any output either fails as CgiOutputError or yields clean fields', () => {
+  const byte = fc.constantFrom(...'\r\n\t :\0\x1b\xffAbz-/'.split(''))
+  fc.assert(
+    fc.property(fc.array(fc.string({ unit: byte, maxLength: 40 }), { maxLength: 6 }), (chunks) => {
+      let result: ReturnType<typeof parse> | undefined
+      try {
+        result = parse(chunks.length > 0 ? chunks : [''])
+      } catch (error) {
+        expect(error).toBeInstanceOf(CgiOutputError)
+        return
+      }
+      for (const [name, value] of result.head.fields) {
+        expect(name).toMatch(/^[!#$%&'*+\-.^_`|~0-9a-z]+$/)
+        expect(value).not.toMatch(/[\0\r\n\x1b]/)
+        expect(value).not.toMatch(/^[ \t]|[ \t]$/)
+      }
+    }),
+    { numRuns: 2000 },
+  )
 })

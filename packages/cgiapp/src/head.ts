@@ -14,7 +14,12 @@
  * line. The caller answers 502 and logs the reason.
  */
 
-/** Output the script sent that is not a CGI response; `message` is for the log only. */
+/**
+ * Output the script sent that is not a CGI response; `message` is for the log only.
+ *
+ * @example
+ * try { parser.push(chunk) } catch (error) { if (error instanceof CgiOutputError) log(error.message) }
+ */
 export class CgiOutputError extends Error {
   override readonly name = 'CgiOutputError'
 }

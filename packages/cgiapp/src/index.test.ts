@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { type App, type Logger, pipe } from '@paste/core'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { type App, type Logger, pipe, silentLogger } from '@paste/core'
 import { recursive } from '@paste/recursive'
 import { matrix } from '@paste-tooling/testing'
 import { afterAll, describe, expect, test, vi } from 'vitest'
@@ -285,6 +285,40 @@ describe('failures', () => {
       await reader.cancel()
       await vi.waitFor(() => expect(running(leader)).toBe(false), { timeout: 5000 })
     },
+  )
+  matrix(
+    'a client that goes away before the headers kills the script and its children',
+    () => cgiApp(scripts.path('sleepy.sh'), { env: { PIDS: `${scripts.dir}/gone` } }),
+    async (fetch) => {
+      const controller = new AbortController()
+      const pending = fetch('/', { signal: controller.signal }).catch(() => undefined)
+      await vi.waitFor(() => expect(existsSync(`${scripts.dir}/gone.child`)).toBe(true))
+      const leader = Number(readFileSync(`${scripts.dir}/gone.leader`, 'utf8'))
+      const child = Number(readFileSync(`${scripts.dir}/gone.child`, 'utf8'))
+      controller.abort()
+      await pending
+      await vi.waitFor(
+        () => {
+          expect(running(leader)).toBe(false)
+          expect(running(child)).toBe(false)
+        },
+        { timeout: 5000 },
+      )
+      rmSync(`${scripts.dir}/gone.child`)
+    },
+  )
+  matrix(
+    'a timeout after the headers aborts the body instead of ending it cleanly',
+    () =>
+      cgiApp(scripts.path('endless.sh'), { timeout: 400, env: { PIDS: `${scripts.dir}/late` } }),
+    async (fetch) => {
+      const response = await fetch('/')
+      expect(response.status).toBe(200)
+      await expect(response.text()).rejects.toThrow()
+      const leader = Number(readFileSync(`${scripts.dir}/late.leader`, 'utf8'))
+      await vi.waitFor(() => expect(running(leader)).toBe(false))
+    },
+    { logger: silentLogger },
   )
   const spawnLog = recordingLogger()
   matrix(

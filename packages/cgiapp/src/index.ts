@@ -2,7 +2,12 @@ import type { App } from '@paste/core'
 import { type CgiAppOptions, resolveSettings } from './options.js'
 import { runCgi } from './run.js'
 
-export { type CgiEnvironmentResult, cgiEnvironment, decodePath } from './env.js'
+export {
+  type CgiEnvironmentResult,
+  cgiEnvironment,
+  decodePath,
+  type EnvSettings,
+} from './env.js'
 export { type CgiHead, CgiOutputError, HeadParser } from './head.js'
 export type { CgiAppOptions } from './options.js'
 

@@ -6,7 +6,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 
 /** Why a process was killed before it finished on its own. */
-export type KillReason = 'timeout' | 'client' | 'too-large' | 'bad-output' | 'cancel'
+export type KillReason = 'timeout' | 'client' | 'bad-output' | 'cancel'
 
 const live = new Set<number>()
 let exitHookInstalled = false
