@@ -349,6 +349,15 @@ describe('redirects (RFC 3875 6.2)', () => {
     },
   )
   matrix(
+    'a script redirecting to itself ends in a 500 from recursive loop detection, not a hang',
+    () => pipe(router, recursive()),
+    async (fetch) => {
+      const response = await fetch('/loop')
+      expect(response.status).toBe(500)
+    },
+    { logger: silentLogger },
+  )
+  matrix(
     'without recursive above it becomes a 302 to the same path; a client redirect is a 302',
     () => router,
     async (fetch, transport) => {

@@ -66,6 +66,8 @@ while :; do echo tick; sleep 0.02; done
   'redirect.sh': `#!/bin/sh
 if [ "$PATH_INFO" = "/away" ]; then
   printf 'Location: https://example.org/elsewhere\\n\\n'
+elif [ "$PATH_INFO" = "/loop" ]; then
+  printf 'Location: /loop\\n\\n'
 else
   printf 'Location: /target?from=cgi\\n\\nignored body\\n'
 fi
