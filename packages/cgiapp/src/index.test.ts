@@ -128,6 +128,23 @@ describe('python: the body on stdin', () => {
       expect(await response.text()).toBe('chunk one, chunk two')
     },
   )
+  test('an upload that fails midway (client gone): 400, the script never runs', async () => {
+    const { createContext } = await import('@paste/core')
+    let pulls = 0
+    const body = new ReadableStream({
+      pull(controller) {
+        if (pulls++ === 0) controller.enqueue(new Uint8Array(10))
+        else controller.error(new Error('connection reset'))
+      },
+    })
+    const request = new Request('http://localhost/', {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    const response = await cgiApp(scripts.path('echo.py'))(request, createContext(request))
+    expect(response.status).toBe(400)
+  })
   matrix(
     'a body over maxBodyBytes: 413, declared or not',
     () => cgiApp(scripts.path('echo.py'), { maxBodyBytes: 1000 }),
@@ -272,6 +289,21 @@ describe('failures', () => {
       )
     },
     { logger: timeouts },
+  )
+  matrix(
+    'a script that ignores SIGTERM gets SIGKILL after killTimeout',
+    () =>
+      cgiApp(scripts.path('stubborn.sh'), {
+        timeout: 300,
+        killTimeout: 300,
+        env: { PIDS: `${scripts.dir}/stubborn` },
+      }),
+    async (fetch) => {
+      expect((await fetch('/')).status).toBe(504)
+      const leader = Number(readFileSync(`${scripts.dir}/stubborn.leader`, 'utf8'))
+      await vi.waitFor(() => expect(running(leader)).toBe(false), { timeout: 3000 })
+    },
+    { logger: silentLogger },
   )
   matrix(
     'a client that goes away kills the script',

@@ -48,6 +48,7 @@ export class CgiProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>
   #onKill!: (reason: KillReason) => void
   readonly #killTimeout: number
+  #stdoutClosed = false
 
   constructor(spec: SpawnSpec) {
     this.#killTimeout = spec.killTimeout
@@ -79,6 +80,9 @@ export class CgiProcess {
     })
     // A script that exits without reading its input: writes to stdin fail with EPIPE.
     this.child.stdin.on('error', () => {})
+    this.child.stdout.once('close', () => {
+      this.#stdoutClosed = true
+    })
   }
 
   /** Whether the process is still running. */
@@ -96,7 +100,10 @@ export class CgiProcess {
     const pid = this.child.pid
     if (pid === undefined) return
     killGroup(pid, 'SIGTERM')
-    // Children may outlive the leader and hold stdout open: the group gets SIGKILL regardless.
-    setTimeout(() => killGroup(pid, 'SIGKILL'), this.#killTimeout).unref()
+    // SIGKILL for whatever ignored SIGTERM: the leader, or children still holding stdout.
+    // Once both are gone the group may be empty and its id free for reuse: leave it alone.
+    setTimeout(() => {
+      if (this.running || !this.#stdoutClosed) killGroup(pid, 'SIGKILL')
+    }, this.#killTimeout).unref()
   }
 }

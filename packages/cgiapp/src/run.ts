@@ -112,10 +112,13 @@ export async function runCgi(request: Request, context: Context, s: Settings): P
   let length = declared === null ? undefined : Number(declared)
   if (body !== null && length === undefined) {
     // RFC 3875 4.1.2: CONTENT_LENGTH gives the body's size, so a body without one is read first.
-    body = await readBounded(body, s.maxBodyBytes)
+    const whole = await readBounded(body, s.maxBodyBytes).catch(() => undefined)
+    // The upload failed (the client went away mid-body).
+    if (whole === undefined) return fail(r, new BadRequest())
     // Bodies sent without a length are bounded too.
-    if (body === null) return fail(r, new PayloadTooLarge())
-    length = body.byteLength
+    if (whole === null) return fail(r, new PayloadTooLarge())
+    body = whole
+    length = whole.byteLength
   }
   if (length !== undefined && (body !== null || length > 0))
     built.env.CONTENT_LENGTH = String(length)

@@ -56,6 +56,12 @@ echo $! > "$PIDS.child"
 wait
 printf 'Content-Type: text/plain\\n\\ntoo late\\n'
 `,
+  // Ignores SIGTERM (and so do its children, which inherit the ignored disposition).
+  'stubborn.sh': `#!/bin/sh
+trap '' TERM
+echo $$ > "$PIDS.leader"
+while :; do sleep 0.1; done
+`,
   // Endless output, one line every 20 ms, recording its pid.
   'endless.sh': `#!/bin/sh
 echo $$ > "$PIDS.leader"
