@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url'
 import { authDigest } from '@paste/auth-digest'
 import { authForm, timingSafeEqual } from '@paste/auth-form'
 import { cascade } from '@paste/cascade'
-import { type App, type Context, createKey, type Middleware, pipe } from '@paste/core'
+import { type App, type Context, createKey, escapeHtml, type Middleware, pipe } from '@paste/core'
 import { errorDocument } from '@paste/errordocument'
 import { gzip } from '@paste/gzip'
-import { escapeHtml as escape, httpExceptions, NotFound } from '@paste/httpexceptions'
+import { httpExceptions, NotFound } from '@paste/httpexceptions'
 import { recursive } from '@paste/recursive'
 import { getSession, session, sessionLogin } from '@paste/session'
 import { urlMap } from '@paste/urlmap'
@@ -42,11 +42,11 @@ const recordSiteRoot: Middleware = (app) =>
 function page(context: Context, title: string, body: string, status = 200): Response {
   const base = context.get(siteRootKey) ?? ''
   const who = context.remoteUser
-    ? `signed in as <b>${escape(context.remoteUser)}</b> · <a href="${base}/logout">log out</a>`
+    ? `signed in as <b>${escapeHtml(context.remoteUser)}</b> · <a href="${base}/logout">log out</a>`
     : `<a href="${base}/login">log in</a>`
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>${escape(title)} · Paste demo</title><link rel="stylesheet" href="${base}/static/style.css"></head>
-<body><header><h1>${escape(title)}</h1><span>${who}</span></header>
+<title>${escapeHtml(title)} · Paste demo</title><link rel="stylesheet" href="${base}/static/style.css"></head>
+<body><header><h1>${escapeHtml(title)}</h1><span>${who}</span></header>
 <nav><a href="${base}/">home</a><a href="${base}/account">account</a><a href="${base}/private/">private (Digest)</a><a href="${base}/api/time">api</a><a href="${base}/nowhere">a 404</a><a href="${base}/boom">a 500</a></nav>
 <main>${body}</main></body></html>`
   return new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8' } })
@@ -65,8 +65,8 @@ an <code>App</code> below <code>urlMap</code>, <code>cascade</code>, <code>sessi
 <code>authForm</code>, <code>errorDocument</code>, <code>recursive</code>, <code>gzip</code> and
 <code>httpExceptions</code>.</p>
 <table><tr><th>visits in this session</th><td>${visits}</td></tr>
-<tr><th>client address</th><td>${escape(context.remoteAddress)}</td></tr>
-<tr><th>URL as you see it</th><td>${escape(context.url.href)}</td></tr></table>
+<tr><th>client address</th><td>${escapeHtml(context.remoteAddress)}</td></tr>
+<tr><th>URL as you see it</th><td>${escapeHtml(context.url.href)}</td></tr></table>
 <p class="note">Log in as <code>demo</code> / <code>demo</code>; the same user opens the Digest area.</p>`,
   )
 }
@@ -75,7 +75,7 @@ const account: App = (_request, context) =>
   page(
     context,
     'Your account',
-    `<p>Hello, ${escape(context.remoteUser ?? '')}. The form login is kept in a server-side
+    `<p>Hello, ${escapeHtml(context.remoteUser ?? '')}. The form login is kept in a server-side
 session (memory store); its id was regenerated when you signed in.</p>`,
   )
 
@@ -83,7 +83,7 @@ const privateArea: App = (_request, context) =>
   page(
     context,
     'Private (Digest)',
-    `<p>You passed HTTP Digest (RFC 7616) as <b>${escape(context.remoteUser ?? '')}</b>.</p>`,
+    `<p>You passed HTTP Digest (RFC 7616) as <b>${escapeHtml(context.remoteUser ?? '')}</b>.</p>`,
   )
 
 const api: App = (_request, context) => {
