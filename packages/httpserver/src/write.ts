@@ -182,9 +182,18 @@ function sendFile(res: ServerResponse, file: SendFile, state: WriteState): Promi
       res.destroy()
       resolve()
     })
+    let flowing = false
+    stream.once('data', () => (flowing = true))
     res.once('close', () => {
-      stream.destroy()
       resolve()
+      if (stream.readableEnded || stream.destroyed) return
+      // The client went away: release the file. A stream still opening its file is let
+      // reach its first chunk first (some sources cannot be destroyed mid-open).
+      if (flowing) stream.destroy()
+      else {
+        stream.once('data', () => stream.destroy())
+        stream.resume()
+      }
     })
     stream.pipe(res)
   })

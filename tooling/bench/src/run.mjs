@@ -94,8 +94,10 @@ async function startServer(server, scenario, dir, nodeArgs = []) {
     })
     child.on('exit', () => resolve(out.split('\n')[0] || 'error exited at start'))
   })
+  const state = { server, runs: [] }
   const stop = () =>
     new Promise((resolve) => {
+      state.stopping = true
       if (child.exitCode !== null) return resolve()
       child.once('exit', resolve)
       child.kill('SIGTERM')
@@ -109,7 +111,13 @@ async function startServer(server, scenario, dir, nodeArgs = []) {
       )
     return { server, status: line.startsWith('n/a') ? line.slice(4) : line, runs: [] }
   }
-  return { server, base: `http://127.0.0.1:${port}`, pid: child.pid, child, stop, runs: [] }
+  Object.assign(state, { base: `http://127.0.0.1:${port}`, pid: child.pid, child, stop })
+  child.on('exit', (code, signal) => {
+    if (state.stopping) return
+    const cause = stderr.split('\n').find((l) => /Error/.test(l)) ?? stderr.trim().slice(0, 200)
+    state.crashed = `crashed (${signal ?? `exit ${code}`}): ${cause.trim().slice(0, 200)}`
+  })
+  return state
 }
 
 async function runScenario(scenario, dir) {
@@ -138,11 +146,12 @@ async function runScenario(scenario, dir) {
       ...state.wrk,
     })
   for (const state of live) await wrkFor(state, settings.warmup)
+  const alive = () => live.filter((state) => !state.crashed)
   if (scenario.name === 'hello')
-    for (const state of live)
+    for (const state of alive())
       state.idleBytes = await idleConnectionBytes(state.base, state.pid, settings.idleConnections)
   for (let run = 0; run < settings.runs; run++)
-    for (const state of live) {
+    for (const state of alive()) {
       const cpuBefore = cpuMicros(state.pid)
       const result = await wrkFor(state, settings.seconds)
       result.cpuPerRequest = (cpuMicros(state.pid) - cpuBefore) / result.requests
@@ -152,7 +161,12 @@ async function runScenario(scenario, dir) {
           `${result.non2xx ? ` (${result.non2xx} non-2xx)` : ''}${result.errors ? ` (${result.errors} socket errors)` : ''}\n`,
       )
     }
-  for (const state of live) state.rss = rssBytes(state.pid)
+  for (const state of live) {
+    if (state.crashed) {
+      state.status = state.crashed
+      state.runs = []
+    } else state.rss = rssBytes(state.pid)
+  }
   await Promise.all(states.map((s) => s.stop?.()))
   for (const state of states) {
     delete state.child
