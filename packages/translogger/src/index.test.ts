@@ -183,12 +183,24 @@ describe('users and addresses', () => {
   const log = capture()
   matrix(
     'recordUser below the auth filter names the user the outer logger cannot see',
-    () => pipe(() => new Response('x'), recordUser(), fakeAuth, transLogger({ sink: log.sink })),
+    // pipe is outermost first: the logger wraps the auth filter, recordUser sits inside it
+    () => pipe(() => new Response('x'), transLogger({ sink: log.sink }), fakeAuth, recordUser()),
     async (fetch) => {
       log.entries.length = 0
       await (await fetch('/')).text()
       await vi.waitFor(() => expect(log.entries).toHaveLength(1))
       expect(log.entries[0]!.remoteUser).toBe('alice')
+    },
+  )
+  const unrecorded = capture()
+  matrix(
+    'without recordUser the logger above the auth filter does not see its user',
+    () => pipe(() => new Response('x'), transLogger({ sink: unrecorded.sink }), fakeAuth),
+    async (fetch) => {
+      unrecorded.entries.length = 0
+      await (await fetch('/')).text()
+      await vi.waitFor(() => expect(unrecorded.entries).toHaveLength(1))
+      expect(unrecorded.entries[0]!.remoteUser).toBeUndefined()
     },
   )
   const plain = capture()

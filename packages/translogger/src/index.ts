@@ -66,7 +66,8 @@ export const accessLogKey: Key<AccessLogRecord> = createKey<AccessLogRecord>('@p
  * an authentication filter, whose derived context the logger above cannot see.
  *
  * @example
- * const site = pipe(app, recordUser(), authBasic({ ... }), transLogger())
+ * // outermost first: the logger, then the auth filter, then recordUser inside it
+ * const site = pipe(app, transLogger(), authBasic({ ... }), recordUser())
  */
 export function recordUser(): Middleware {
   return (app) =>
