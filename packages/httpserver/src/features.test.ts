@@ -151,6 +151,49 @@ describe('serve() options', () => {
     }
   })
 
+  test('a client leaving mid-file releases the stream (even one still opening its file)', async () => {
+    const { connect } = await import('node:net')
+    let destroyed = 0
+    let opened = 0
+    const server = await serve(
+      () => {
+        // a source that takes a while to open, then yields 64 KiB chunks forever
+        const stream = new Readable({
+          read() {
+            setTimeout(() => {
+              opened++
+              this.push(Buffer.alloc(64 * 1024))
+            }, 30)
+          },
+          destroy(error, callback) {
+            destroyed++
+            callback(error)
+          },
+        })
+        const response = new Response(null, { headers: { 'content-length': String(2 ** 30) } })
+        Object.defineProperty(response, SEND_FILE, { value: { stream } })
+        return response
+      },
+      { port: 0 },
+    )
+    try {
+      // leaves before the first chunk, then after some chunks
+      for (const wait of [5, 200]) {
+        const socket = connect(server.port, '127.0.0.1')
+        socket.on('error', () => {})
+        socket.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n')
+        await sleep(wait)
+        socket.destroy()
+      }
+      for (let i = 0; i < 50 && destroyed < 2; i++) await sleep(20)
+      expect(destroyed).toBe(2)
+      expect(opened).toBeGreaterThan(0)
+      expect((await fetch(`${server.url}/`, { method: 'HEAD' })).status).toBe(200)
+    } finally {
+      await server.close()
+    }
+  })
+
   test('bad configuration throws a TypeError naming the option', async () => {
     await expect(serve(hello, { port: -1 })).rejects.toThrow(/@paste\/httpserver: port/)
     await expect(serve(hello, { workers: 0 })).rejects.toThrow(/workers/)

@@ -191,6 +191,7 @@ function sendFile(res: ServerResponse, file: SendFile, state: WriteState): Promi
       // reach its first chunk first (some sources cannot be destroyed mid-open).
       if (flowing) stream.destroy()
       else {
+        stream.unpipe(res)
         stream.once('data', () => stream.destroy())
         stream.resume()
       }
