@@ -14,6 +14,8 @@ export const kBody: unique symbol = Symbol('paste.body')
 export const kInit: unique symbol = Symbol('paste.init')
 export const kHeaders: unique symbol = Symbol('paste.headers')
 export const kReal: unique symbol = Symbol('paste.real')
+/** A Headers init, snapshotted as a flat [name, value, ...] list (cheaper than a copy). */
+export const kList: unique symbol = Symbol('paste.list')
 
 /** The body kinds written directly to the socket. */
 export type SimpleBody = string | Uint8Array | ArrayBuffer | null | undefined
@@ -41,10 +43,12 @@ class FastResponseImpl {
   [kBody]: SimpleBody;
   [kInit]: ResponseInit | undefined;
   [kHeaders]: Headers | undefined;
+  [kList]: string[] | undefined;
   [kReal]: Response | undefined
 
   constructor(body?: ConstructorParameters<typeof Response>[0], init?: ResponseInit) {
     this[kHeaders] = undefined
+    this[kList] = undefined
     if (!isSimpleBody(body) || !isSimpleInit(init)) {
       // Streams, blobs, forms, or a Response as init: the native class does the work.
       this[kBody] = undefined
@@ -61,8 +65,15 @@ class FastResponseImpl {
         throw new TypeError('Response constructor: Invalid response status code ' + status)
     }
     const headers = init?.headers
-    // A Headers object may be reused by the caller: copy it now, as the native class does.
-    if (headers instanceof Headers) this[kHeaders] = new Headers(headers)
+    // A Headers object may be reused by the caller: snapshot it now, as the native class
+    // copies it (forEach yields each Set-Cookie separately).
+    if (headers instanceof Headers) {
+      const list: string[] = []
+      headers.forEach((value, name) => {
+        list.push(name, value)
+      })
+      this[kList] = list
+    }
     this[kBody] = body
     this[kInit] = init
     this[kReal] = undefined
@@ -86,7 +97,13 @@ class FastResponseImpl {
     if (real) return real.headers
     let headers = this[kHeaders]
     if (headers === undefined) {
-      headers = this[kHeaders] = new Headers(this[kInit]?.headers)
+      const list = this[kList]
+      if (list === undefined) headers = new Headers(this[kInit]?.headers)
+      else {
+        headers = new Headers()
+        for (let i = 0; i < list.length; i += 2) headers.append(list[i]!, list[i + 1]!)
+      }
+      this[kHeaders] = headers
       if (typeof this[kBody] === 'string' && !headers.has('content-type'))
         headers.set('content-type', 'text/plain;charset=UTF-8')
     }
@@ -122,6 +139,7 @@ export function materialize(response: FastResponseImpl): Response {
     real = response[kReal] = new NativeResponse(response[kBody], init)
     response[kBody] = undefined
     response[kHeaders] = undefined
+    response[kList] = undefined
   }
   return real
 }

@@ -152,6 +152,17 @@ describe('serve() on a real socket', () => {
       return new Response('too late')
     }
     if (path.endsWith('/echo')) return echo(request, context)
+    if (path === '/cookies') {
+      const headers = new Headers([
+        ['set-cookie', 'a=1; Path=/'],
+        ['set-cookie', 'b=2; Path=/'],
+        ['x-list', 'one'],
+      ])
+      headers.append('x-list', 'two')
+      const response = new Response('c', { headers })
+      headers.set('x-late', 'not sent') // the init was copied at construction
+      return response
+    }
     if (path === '/upload') return new Response(String((await request.arrayBuffer()).byteLength))
     if (path === '/upload-stream') {
       let size = 0
@@ -184,6 +195,20 @@ describe('serve() on a real socket', () => {
     expect(statusOf(reply)).toBe(200)
     expect(reply).toMatch(/content-length: 8\r\n/i)
     expect(reply.endsWith('\r\n\r\n')).toBe(true)
+  })
+
+  test('a Headers init keeps each Set-Cookie on its own line and is copied at construction', async () => {
+    const reply = await rawRequest(
+      port,
+      'GET /cookies HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n',
+    )
+    expect(reply.match(/^set-cookie: .*$/gim)).toEqual([
+      'set-cookie: a=1; Path=/',
+      'set-cookie: b=2; Path=/',
+    ])
+    expect(reply).toMatch(/\r\nx-list: one, two\r\n/)
+    expect(reply).not.toMatch(/x-late/)
+    expect(bodyOf(reply)).toBe('c')
   })
 
   test('keeps the connection alive across requests', async () => {

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs'
 import type { ServerResponse } from 'node:http'
 import type { Readable } from 'node:stream'
 import type { Logger } from '@paste/core'
-import { type FastResponseImpl, isFastResponse, kBody, kHeaders, kInit } from './response.js'
+import { type FastResponseImpl, isFastResponse, kBody, kHeaders, kInit, kList } from './response.js'
 
 /**
  * Put this key on a Response to have the server send a file (or a Node stream) instead of
@@ -49,12 +49,11 @@ function plainError(res: ServerResponse): void {
   res.end('Internal Server Error\n')
 }
 
-/** Header pairs from a Headers object, Set-Cookie kept as separate lines. */
+/** Header pairs from a Headers object (forEach yields each Set-Cookie separately). */
 function headerList(headers: Headers, out: string[]): void {
   headers.forEach((value, name) => {
-    if (name !== 'set-cookie') out.push(name, value)
+    out.push(name, value)
   })
-  for (const cookie of headers.getSetCookie()) out.push('set-cookie', cookie)
 }
 
 const HAS_TYPE = 1
@@ -71,13 +70,21 @@ function flag(name: string): number {
  * which of Content-Type / Content-Length were given (bit flags).
  */
 function fastHeaderList(response: FastResponseImpl, out: string[]): number {
+  let found = 0
+  const list = response[kHeaders] === undefined ? response[kList] : undefined
+  if (list !== undefined) {
+    for (let i = 0; i < list.length; i += 2) {
+      found |= flag(list[i]!)
+      out.push(list[i]!, list[i + 1]!)
+    }
+    return found
+  }
   const init = response[kHeaders] ?? response[kInit]?.headers
   if (init === undefined) return 0
   if (init instanceof Headers) {
     headerList(init, out)
     return (init.has('content-type') ? HAS_TYPE : 0) | (init.has('content-length') ? HAS_LENGTH : 0)
   }
-  let found = 0
   if (typeof (init as Iterable<unknown>)[Symbol.iterator] === 'function') {
     // sequence<sequence<ByteString>> (Fetch standard, HeadersInit): pairs only
     for (const pair of init as Iterable<string[]>) {
