@@ -20,7 +20,8 @@ import {
 import { oversized, PayloadTooLargeError } from './body.js'
 import { acquire, type Connection, release } from './connection.js'
 import { lazyRequest } from './request.js'
-import { type WriteState, writeResponse } from './write.js'
+import { isFastResponse, NativeResponseClass } from './response.js'
+import { writeResponse } from './write.js'
 
 /** Options for {@link toNodeHandler}. */
 export interface NodeHandlerOptions extends ContextOptions {
@@ -106,7 +107,6 @@ export function toNodeHandler(
   return function pasteHandler(req: IncomingMessage, res: ServerResponse): void {
     const connection = acquire(req.socket, res)
     const signal = connection.signal!
-    const state: WriteState = { head: req.method === 'HEAD', close: false, logger, control }
     let request: Request | undefined
     let result: Response | Promise<Response>
     try {
@@ -121,15 +121,44 @@ export function toNodeHandler(
       result = app(request, context)
       if (typeof (result as Partial<Promise<Response>>).then === 'function') {
         ;(result as Promise<Response>).then(
-          (response) => finish(res, response, state, connection, req),
-          (error) => finish(res, fail(error, request, context), state, connection, req),
+          (response) => finish(req, res, response, connection),
+          (error) => finish(req, res, fail(error, request, context), connection),
         )
         return
       }
     } catch (error) {
       result = fail(error, request)
     }
-    finish(res, result as Response, state, connection, req)
+    finish(req, res, result as Response, connection)
+  }
+
+  function finish(
+    req: IncomingMessage,
+    res: ServerResponse,
+    response: Response,
+    connection: Connection,
+  ): void {
+    if (!isFastResponse(response) && !(response instanceof NativeResponseClass)) {
+      logger.error('@paste/httpserver: the App returned something other than a Response', {
+        type: typeof response,
+      })
+      response = internalServerError()
+    }
+    if (res.headersSent || res.destroyed) {
+      release(connection)
+      return
+    }
+    // close after a refused body (its rest is unread) or while the server shuts down
+    const close = control.closing || oversized.has(req)
+    try {
+      const pending = writeResponse(res, response, req.method === 'HEAD', close, logger)
+      if (pending === undefined) release(connection)
+      else pending.then(() => release(connection))
+    } catch (error) {
+      logger.error('@paste/httpserver: error while writing the response', { error })
+      res.destroy()
+      release(connection)
+    }
   }
 
   function contextFor(req: MountedRequest, connection: Connection): Context {
@@ -162,34 +191,5 @@ export function toNodeHandler(
           ? pathInfo.slice(0, pathInfo.length - rest.length)
           : ''
     return prefix !== '' && isPathPrefix(prefix, pathInfo) ? context.shift(prefix) : context
-  }
-}
-
-function finish(
-  res: ServerResponse,
-  response: Response,
-  state: WriteState,
-  connection: Connection,
-  req: IncomingMessage,
-): void {
-  if (oversized.has(req) || state.control.closing) state.close = true
-  if (!(response instanceof Response)) {
-    state.logger.error('@paste/httpserver: the App returned something other than a Response', {
-      type: typeof response,
-    })
-    response = internalServerError()
-  }
-  if (res.headersSent || res.destroyed) {
-    release(connection)
-    return
-  }
-  try {
-    const pending = writeResponse(res, response, state)
-    if (pending === undefined) release(connection)
-    else pending.then(() => release(connection))
-  } catch (error) {
-    state.logger.error('@paste/httpserver: error while writing the response', { error })
-    res.destroy()
-    release(connection)
   }
 }

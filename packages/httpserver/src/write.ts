@@ -24,17 +24,6 @@ export const SEND_FILE: unique symbol = Symbol.for('@paste/httpserver.sendFile')
 /** What a Response may carry under {@link SEND_FILE}. */
 export type SendFile = { path: string; start?: number; end?: number } | { stream: Readable }
 
-/** Per-write flags from the handler. */
-export interface WriteState {
-  /** A HEAD request: headers only. */
-  head: boolean
-  /** Close the connection after this response. */
-  close: boolean
-  logger: Logger
-  /** The server's state (closing or not). */
-  control: { closing: boolean }
-}
-
 const TEXT_PLAIN = 'text/plain;charset=UTF-8'
 
 function plainError(res: ServerResponse): void {
@@ -105,7 +94,13 @@ function fastHeaderList(response: FastResponseImpl, out: string[]): number {
 }
 
 /** Writes a FastResponse (a plain 500 instead if its headers are invalid). */
-function writeFast(res: ServerResponse, response: FastResponseImpl, state: WriteState): void {
+function writeFast(
+  res: ServerResponse,
+  response: FastResponseImpl,
+  head: boolean,
+  close: boolean,
+  logger: Logger,
+): void {
   let body = response[kBody]
   if (body instanceof ArrayBuffer) body = new Uint8Array(body)
   const headers: string[] = []
@@ -118,14 +113,14 @@ function writeFast(res: ServerResponse, response: FastResponseImpl, state: Write
         'content-length',
         String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength),
       )
-    if (state.close) headers.push('connection', 'close')
+    if (close) headers.push('connection', 'close')
     res.writeHead(response[kInit]?.status ?? 200, headers)
   } catch (error) {
-    state.logger.error('@paste/httpserver: invalid response header', { error })
+    logger.error('@paste/httpserver: invalid response header', { error })
     plainError(res)
     return
   }
-  if (state.head || body == null) res.end()
+  if (head || body == null) res.end()
   else res.end(body)
 }
 
@@ -136,36 +131,38 @@ function writeFast(res: ServerResponse, response: FastResponseImpl, state: Write
 export function writeResponse(
   res: ServerResponse,
   response: Response,
-  state: WriteState,
+  head: boolean,
+  close: boolean,
+  logger: Logger,
 ): void | Promise<void> {
   if (
     isFastResponse(response) &&
     (response as unknown as Record<symbol, unknown>)[SEND_FILE] === undefined
   )
-    return writeFast(res, response, state)
+    return writeFast(res, response, head, close, logger)
   const headers: string[] = []
   try {
     headerList(response.headers, headers)
-    if (state.close) headers.push('connection', 'close')
+    if (close) headers.push('connection', 'close')
     res.writeHead(response.status, response.statusText || undefined, headers)
   } catch (error) {
-    state.logger.error('@paste/httpserver: invalid response header', { error })
+    logger.error('@paste/httpserver: invalid response header', { error })
     cancel(response)
     plainError(res)
     return
   }
   const file = (response as unknown as Record<symbol, SendFile | undefined>)[SEND_FILE]
-  if (file !== undefined && !state.head) {
+  if (file !== undefined && !head) {
     cancel(response)
-    return sendFile(res, file, state)
+    return sendFile(res, file, logger)
   }
   const body = response.body
-  if (body === null || state.head) {
+  if (body === null || head) {
     cancel(response)
     res.end()
     return
   }
-  return pump(res, body, state)
+  return pump(res, body, logger)
 }
 
 function cancel(response: Response): void {
@@ -174,7 +171,7 @@ function cancel(response: Response): void {
   if (body !== null && !body.locked) body.cancel().catch(() => {})
 }
 
-function sendFile(res: ServerResponse, file: SendFile, state: WriteState): Promise<void> {
+function sendFile(res: ServerResponse, file: SendFile, logger: Logger): Promise<void> {
   const stream =
     'stream' in file
       ? file.stream
@@ -185,7 +182,7 @@ function sendFile(res: ServerResponse, file: SendFile, state: WriteState): Promi
   return new Promise((resolve) => {
     stream.once('error', (error: unknown) => {
       // Headers are out: the only honest signal left is to abort the connection.
-      state.logger.error('@paste/httpserver: error while sending a file', { error })
+      logger.error('@paste/httpserver: error while sending a file', { error })
       res.destroy()
       resolve()
     })
@@ -222,7 +219,7 @@ function drained(res: ServerResponse): Promise<void> {
 async function pump(
   res: ServerResponse,
   body: ReadableStream<Uint8Array>,
-  state: WriteState,
+  logger: Logger,
 ): Promise<void> {
   const reader = body.getReader()
   // The client went away: cancel the body at once so its source stops producing.
@@ -240,7 +237,7 @@ async function pump(
     res.end()
   } catch (error) {
     // Headers were sent: abort the connection so the client sees a truncated response.
-    state.logger.error('@paste/httpserver: error while streaming the response body', { error })
+    logger.error('@paste/httpserver: error while streaming the response body', { error })
     res.destroy()
     reader.cancel().catch(() => {})
   } finally {
