@@ -24,6 +24,12 @@ describe('contentDisposition (ported from paste tests/test_httpheaders.py)', () 
   test('a bad type throws', () => {
     expect(() => contentDisposition('x', { type: 'evil' as never })).toThrow(TypeError)
   })
+  test("filename* escapes ' ( ) * (not attr-chars) and turns lone surrogates into U+FFFD", () => {
+    expect(contentDisposition("l'été (1)*.txt")).toBe(
+      `attachment; filename="l'_t_ (1)*.txt"; filename*=UTF-8''l%27%C3%A9t%C3%A9%20%281%29%2A.txt`,
+    )
+    expect(contentDisposition('a\uD800b\u20ac')).toMatch(/filename\*=UTF-8''a%EF%BF%BDb%E2%82%AC$/)
+  })
   test('property: always one valid header line; filename* decodes to the name', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (name) => {

@@ -17,19 +17,20 @@ export interface ContentDispositionOptions {
 }
 
 // attr-char = ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
-const ATTR_CHAR = /[A-Za-z0-9!#$&+\-.^_`|~]/
-
-const encoder = new TextEncoder()
+// encodeURIComponent leaves ALPHA DIGIT - _ . ! ~ * ' ( ) as they are; of those, * ' ( ) are
+// not attr-chars and are escaped too. The attr-chars it escapes (# $ & + ^ ` |) may be sent
+// percent-encoded, so the result is a valid value-chars in one native pass.
+const NOT_ATTR_CHAR = /[*'()]/g
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
 function encodeExtValue(value: string): string {
-  let out = "UTF-8''"
-  for (const char of value) {
-    if (ATTR_CHAR.test(char)) out += char
-    else
-      for (const byte of encoder.encode(char))
-        out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
-  }
-  return out
+  // lone surrogates become U+FFFD, as TextEncoder would encode them
+  const wellFormed = value.replace(LONE_SURROGATE, '\uFFFD')
+  const encoded = encodeURIComponent(wellFormed).replace(
+    NOT_ATTR_CHAR,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  )
+  return `UTF-8''${encoded}`
 }
 
 /**
