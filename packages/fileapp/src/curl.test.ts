@@ -2,9 +2,8 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { useServer } from '@paste-tooling/testing'
+import { curl, useServer } from '@paste-tooling/testing'
 import { afterAll, describe, expect, test } from 'vitest'
-import { curl } from '../test/helpers.js'
 import { directoryApp } from './index.js'
 
 const hasCurl = (() => {

@@ -2,10 +2,9 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, relative, sep } from 'node:path'
 import { contextFromParts, normalizePath } from '@paste/core'
-import { useServer } from '@paste-tooling/testing'
+import { rawRequest, useServer } from '@paste-tooling/testing'
 import fc from 'fast-check'
 import { afterAll, describe, expect, test } from 'vitest'
-import { rawRequest } from '../test/helpers.js'
 import { directoryApp, resolveInside } from './index.js'
 
 // /tmp/x/static (served), /tmp/x/static-secret/key and /tmp/x/secret.txt (must never leak)

@@ -1,7 +1,6 @@
 import { type App, Context, createContext } from '@paste/core'
-import { matrix, startServer } from '@paste-tooling/testing'
+import { matrix, rawRequest, startServer } from '@paste-tooling/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { rawRequest } from '../test/raw.js'
 import { type UrlMap, urlMap } from './index.js'
 
 /** Echoes which app answered and the split it saw (Paste test_map's make_app). */
@@ -165,7 +164,7 @@ describe('domains and ports (in process and through the server with raw Host hea
   afterAll(() => server.close())
   test.each(cases)('through the server: Host %s %s', async (host, path, expected) => {
     const response = await rawRequest(Number(new URL(server.url).port), path, { Host: host })
-    expect(response.body).toBe(expected)
+    expect(response.text).toBe(expected)
   })
 
   test('the default port follows the scheme', async () => {

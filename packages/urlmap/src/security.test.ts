@@ -7,10 +7,9 @@
  */
 import { type App, Context, isPathPrefix, normalizePath, pipe } from '@paste/core'
 import { httpExceptions, Unauthorized } from '@paste/httpexceptions'
-import { startServer } from '@paste-tooling/testing'
+import { rawRequest, startServer } from '@paste-tooling/testing'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { rawRequest } from '../test/raw.js'
 import { type UrlMapOptions, urlMap } from './index.js'
 
 const requireToken =
@@ -148,20 +147,20 @@ describe('through the real server (raw request targets over node:net)', () => {
 
   test.each(CASES)('%s -> %i', async (target, status, body) => {
     const response = await rawRequest(port(server), target)
-    assertSafe(response.status, response.body, [status, body])
+    assertSafe(response.status, response.text, [status, body])
   })
 
   test('with the token, //admin/p reaches the admin app as /admin + /p', async () => {
     const response = await rawRequest(port(server), '//admin/p', {
       Authorization: 'Bearer letmein',
     })
-    expect(response.body).toBe('ADMIN SECRET /admin|/p')
+    expect(response.text).toBe('ADMIN SECRET /admin|/p')
   })
 
   test("encodedSlashes: 'reject' answers 400", async () => {
     const response = await rawRequest(port(strict), '/admin%2Fx')
     expect(response.status).toBe(400)
-    expect(response.body).not.toContain('ADMIN SECRET')
+    expect(response.text).not.toContain('ADMIN SECRET')
   })
 
   test('an absolute-form target cannot smuggle another path', async () => {

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pipe } from '@paste/core'
 import { gzip } from '@paste/gzip'
-import { useServer } from '@paste-tooling/testing'
+import { curl, rawRequest, useServer } from '@paste-tooling/testing'
 import { afterAll, describe, expect, test } from 'vitest'
-import { curl, rawRequest } from '../test/helpers.js'
 import { staticParser } from './index.js'
 
 // How the demo serves its assets: staticParser under gzip().

@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { useServer } from '@paste-tooling/testing'
+import { curl, useServer } from '@paste-tooling/testing'
 import { afterAll, describe, expect, test } from 'vitest'
-import { curl } from '../test/helpers.js'
 import { staticParser } from './index.js'
 
 const root = mkdtempSync(join(tmpdir(), 'paste-urlparser-curl-'))

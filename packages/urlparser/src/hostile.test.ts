@@ -2,10 +2,9 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type App, contextFromParts } from '@paste/core'
-import { useServer } from '@paste-tooling/testing'
+import { rawRequest, useServer } from '@paste-tooling/testing'
 import fc from 'fast-check'
 import { afterAll, describe, expect, test } from 'vitest'
-import { rawRequest } from '../test/helpers.js'
 import { packageParser, staticParser, urlParser } from './index.js'
 
 // base/static is served; base/static-secret and base/secret.txt must never leak

@@ -12,7 +12,7 @@ import {
   internalServerError,
   isHttpError,
 } from '@paste/core'
-import { type PasteServer, serve } from '@paste/httpserver'
+import { type PasteServer, type ServeOptions, serve } from '@paste/httpserver'
 import { afterAll, describe, test } from 'vitest'
 
 /** A fetch whose input may be a path (`/x`) resolved against the transport's base URL. */
@@ -48,10 +48,18 @@ export function inProcessFetch(app: App, options: MatrixOptions = {}): TestFetch
   }
 }
 
-/** Starts an App on a loopback port; call `close()` when done. */
+/**
+ * Starts an App on a loopback port (127.0.0.1, a free port); call `close()` when done.
+ * Takes the server's options too (`maxBodyBytes`, timeouts, `https`...).
+ *
+ * @example
+ * const server = await startServer(app, { maxBodyBytes: 1024 })
+ * const response = await server.fetch('/upload', { method: 'POST', body: 'x' })
+ * await server.close()
+ */
 export async function startServer(
   app: App,
-  options: ContextOptions = {},
+  options: ContextOptions & Omit<ServeOptions, 'port' | 'host' | 'workers'> = {},
 ): Promise<PasteServer & { fetch: TestFetch }> {
   const server = await serve(app, { ...options, port: 0, host: '127.0.0.1' })
   const fetchFrom: TestFetch = (input, init) =>
@@ -114,3 +122,4 @@ export function useServer(
 
 /** A plain 500 for uncaught errors, as a server would answer (for in-process wrappers). */
 export { internalServerError }
+export { curl, type RawResponse, rawRequest } from './raw.js'
