@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { runWrk } from './wrk.mjs'
 
-/** Self time per function from a .cpuprofile, highest first. */
-export function topFunctions(profile, limit = 12) {
+/** Self time per function from a .cpuprofile as a share of busy (non-idle) time, highest first. */
+export function topFunctions(profile, limit = 15) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]))
   const self = new Map()
   const deltas = profile.timeDeltas ?? []
@@ -16,8 +16,9 @@ export function topFunctions(profile, limit = 12) {
   profile.samples.forEach((id, i) => {
     const node = byId.get(id)
     const dt = deltas[i] ?? 0
-    total += dt
     const frame = node.callFrame
+    if (frame.functionName === '(idle)') return
+    total += dt
     const where = frame.url ? `${basename(frame.url)}:${frame.lineNumber + 1}` : ''
     const key = `${frame.functionName || '(anonymous)'} ${where}`.trim()
     self.set(key, (self.get(key) ?? 0) + dt)

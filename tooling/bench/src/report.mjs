@@ -102,9 +102,16 @@ function idleTable(results) {
 
 function profileSection(profiles) {
   if (!profiles?.length) return ''
-  const parts = ['## Where the time goes (missed goals, `node --cpu-prof`, self time)']
+  const parts = [
+    '## Where the time goes (missed goals)',
+    '',
+    'The @paste server of each scenario below was run again under `node --cpu-prof` for 3 s;',
+    'the functions with the most self time, as a share of the time the server was busy',
+    '(native socket writes show as `writev`/`writeBuffer`/`writeLatin1String`).',
+  ]
   for (const p of profiles) {
     parts.push(`\n### ${p.scenario}${p.rps ? ` (${fmt(p.rps)} req/s while profiling)` : ''}\n`)
+    if (p.gap) parts.push(`${p.gap}\n`)
     if (p.error) parts.push(`profile failed: ${p.error}`)
     else parts.push(p.top.map((t) => `- ${(t.share * 100).toFixed(1)}% ${t.name}`).join('\n'))
   }

@@ -222,15 +222,20 @@ try {
       if (!goal || !paste?.rps || !reference?.rps || paste.rps / reference.rps >= goal.ratio)
         continue
       console.log(`profiling paste in ${result.scenario.name} (goal missed)`)
-      profiles.push(
-        await profileServer({
-          scenario: result.scenario,
-          dir,
-          startServer,
-          wrkCpu: WRK_CPU,
-          seconds: 3,
-        }),
-      )
+      const profile = await profileServer({
+        scenario: result.scenario,
+        dir,
+        startServer,
+        wrkCpu: WRK_CPU,
+        seconds: 3,
+      })
+      const ratio = paste.rps / reference.rps
+      profile.gap =
+        `paste ${paste.rps.toFixed(0)} req/s = ${ratio.toFixed(2)}x ${goal.against} (goal ${goal.ratio}x): ` +
+        `short by ${((goal.ratio - ratio) * 100).toFixed(0)} points; server CPU per request ` +
+        `paste ${paste.cpuPerRequest.toFixed(1)} µs vs ${goal.against} ${reference.cpuPerRequest.toFixed(1)} µs ` +
+        `(${(paste.cpuPerRequest - reference.cpuPerRequest).toFixed(1)} µs more).`
+      profiles.push(profile)
     }
   let micro
   if (!args.has('no-micro')) {
