@@ -146,6 +146,10 @@ describe('serve() on a real socket', () => {
       })
       return new Response(body)
     }
+    if (path === '/delay') {
+      await sleep(100)
+      return new Response(`delayed ${context.search}`)
+    }
     if (path === '/wait') {
       lastSignal = context.signal
       await new Promise((resolve) => context.signal.addEventListener('abort', resolve))
@@ -209,6 +213,23 @@ describe('serve() on a real socket', () => {
     expect(reply).toMatch(/\r\nx-list: one, two\r\n/)
     expect(reply).not.toMatch(/x-late/)
     expect(bodyOf(reply)).toBe('c')
+  })
+
+  test('answers pipelined requests in order, each with its own signal', async () => {
+    const reply = await rawRequest(port, [
+      'GET /delay?1 HTTP/1.1\r\nHost: a\r\n\r\nGET /delay?2 HTTP/1.1\r\nHost: a\r\n\r\n' +
+        'GET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n',
+    ])
+    const bodies = reply.match(/delayed \?\d|hello!!!/g)
+    expect(bodies).toEqual(['delayed ?1', 'delayed ?2', 'hello!!!'])
+  })
+
+  test('Expect: 100-continue with a body over the limit gets 413 without sending it', async () => {
+    const reply = await rawRequest(
+      port,
+      'POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\n\r\n',
+    )
+    expect(reply).toMatch(/^HTTP\/1\.1 (100 Continue\r\n\r\nHTTP\/1\.1 )?413 /)
   })
 
   test('keeps the connection alive across requests', async () => {
