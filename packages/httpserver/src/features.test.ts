@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { request as httpsRequest } from 'node:https'
-import { tmpdir } from 'node:os'
+import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { promisify } from 'node:util'
@@ -72,7 +72,10 @@ describe('serve() options', () => {
     }
   })
 
-  test('IPv6 loopback', async () => {
+  const hasIpv6Loopback = Object.values(networkInterfaces())
+    .flat()
+    .some((i) => i?.address === '::1')
+  test.runIf(hasIpv6Loopback)('IPv6 loopback (on machines that have ::1)', async () => {
     const server = await serve(hello, { port: 0, host: '::1' })
     try {
       expect(server.url).toBe(`http://[::1]:${server.port}`)
