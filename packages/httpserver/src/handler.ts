@@ -120,10 +120,13 @@ export function toNodeHandler(
       }
       result = app(request, context)
       if (typeof (result as Partial<Promise<Response>>).then === 'function') {
-        ;(result as Promise<Response>).then(
-          (response) => finish(req, res, response, connection),
-          (error) => finish(req, res, fail(error, request, context), connection),
-        )
+        Promise.resolve(result)
+          .then(
+            (response) => finish(req, res, response, connection),
+            (error) => finish(req, res, fail(error, request, context), connection),
+          )
+          // last line of defence: a failure here must not become an unhandled rejection
+          .catch(() => res.destroy())
         return
       }
     } catch (error) {
