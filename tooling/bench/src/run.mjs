@@ -38,7 +38,7 @@ const settings = {
   seconds: Number(args.get('seconds') ?? (quick ? 1 : 3)),
   warmup: quick ? 1 : 2,
   connections: 50,
-  idleConnections: quick ? 200 : 1000,
+  idleConnections: quick ? 200 : 500,
 }
 const only = typeof args.get('only') === 'string' ? args.get('only').split(',') : undefined
 const onlyServers =
