@@ -195,7 +195,7 @@ describe('serve() options', () => {
         await sleep(wait)
         socket.destroy()
       }
-      for (let i = 0; i < 50 && destroyed < 2; i++) await sleep(20)
+      for (let i = 0; i < 250 && destroyed < 2; i++) await sleep(20)
       expect(destroyed).toBe(2)
       expect(opened).toBeGreaterThan(0)
       expect((await fetch(`${server.url}/`, { method: 'HEAD' })).status).toBe(200)

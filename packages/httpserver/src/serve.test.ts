@@ -285,19 +285,20 @@ describe('serve() on a real socket', () => {
       })
       req.end()
     })
-    for (let i = 0; i < 50 && !cancelled; i++) await sleep(20)
+    for (let i = 0; i < 250 && !cancelled; i++) await sleep(20)
     expect(cancelled).toBe(true)
     expect(lastSignal?.aborted).toBe(true)
   })
 
   test('a client that goes away while the App waits aborts the signal', async () => {
+    lastSignal = undefined
     const req = httpRequest(`${server.url}/wait`)
     req.on('error', () => {})
     req.end()
-    await sleep(100)
+    for (let i = 0; i < 250 && !lastSignal; i++) await sleep(20)
     expect(lastSignal?.aborted).toBe(false)
     req.destroy()
-    for (let i = 0; i < 50 && !lastSignal?.aborted; i++) await sleep(20)
+    for (let i = 0; i < 250 && !lastSignal?.aborted; i++) await sleep(20)
     expect(lastSignal?.aborted).toBe(true)
     expect((await fetch(server.url)).status).toBe(200)
   })
