@@ -41,6 +41,19 @@ const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 // status-code SP reason-phrase; the reason may be missing (scripts often print "Status: 404")
 const STATUS = /^([2-5]\d\d)(?:[ \t]+(.*))?$/
 
+/**
+ * Removes leading and trailing SP / HTAB (OWS) by scanning from both ends. Not a regex: in
+ * `/[ \t]+$/` every start inside a run of blanks rescans the whole run, so a 60 KiB value
+ * (which a script echoing client input can print) would block the event loop for seconds.
+ */
+function trimOws(s: string): string {
+  let start = 0
+  let end = s.length
+  while (start < end && (s[start] === ' ' || s[start] === '\t')) start++
+  while (end > start && (s[end - 1] === ' ' || s[end - 1] === '\t')) end--
+  return s.slice(start, end)
+}
+
 function parseLine(line: string, head: CgiHead): void {
   if (line.includes('\r')) throw new CgiOutputError('a CR inside a header line')
   if (line[0] === ' ' || line[0] === '\t')
@@ -48,7 +61,7 @@ function parseLine(line: string, head: CgiHead): void {
   const colon = line.indexOf(':')
   if (colon === -1) throw new CgiOutputError('a header line without a colon')
   const name = line.slice(0, colon).toLowerCase()
-  const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '')
+  const value = trimOws(line.slice(colon + 1))
   if (!TOKEN.test(name)) throw new CgiOutputError('a header name that is not a token')
   if (!FIELD_VALUE.test(value)) throw new CgiOutputError(`control characters in ${name}`)
   if (name === 'status') {
