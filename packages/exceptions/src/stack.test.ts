@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { parseStack } from './stack.js'
+import { parseFrame, parseStack } from './stack.js'
 
 const V8 = `TypeError: Cannot read properties of undefined (reading 'x')
     at handler (/srv/app/site.js:12:7)
@@ -77,6 +77,66 @@ describe('parseStack', () => {
       fc.property(fc.string({ maxLength: 400 }), (text) => {
         for (const f of parseStack(`Error: x\n${text}`)) expect(typeof f.raw).toBe('string')
       }),
+    )
+  })
+})
+
+describe('hostile messages (a stack starts with the message, which may hold client input)', () => {
+  const SIZE = 64 * 1024
+  const messages: Record<string, string> = {
+    'runs of " ("': `\n    at ${'x ('.repeat(SIZE / 3)}`,
+    'unclosed eval sites': `\n    at f (${'(a:1:1'.repeat(SIZE / 6)}x)`,
+    newlines: '\n'.repeat(SIZE),
+    'line and column runs': `\n    at ${':1'.repeat(SIZE / 2)}x`,
+    'blanks then at': `\n${' '.repeat(SIZE)}at (`,
+  }
+  // The regexes these replaced took 0.5 to 2 s on some of these inputs (quadratic).
+  const fastest = (stack: string) => {
+    let best = Number.POSITIVE_INFINITY
+    for (let run = 0; run < 5; run++) {
+      const started = performance.now()
+      parseStack(stack)
+      best = Math.min(best, performance.now() - started)
+    }
+    return best
+  }
+  test.each(Object.entries(messages))('%s: parsed in well under 50 ms', (_, message) => {
+    const stack = `Error: ${message}\n    at handler (/srv/app.js:1:2)`
+    expect(parseStack(stack).at(-1)).toMatchObject({ file: '/srv/app.js', line: 1, column: 2 })
+    expect(fastest(stack)).toBeLessThan(50)
+    // without any frame (a stack cut by Error.stackTraceLimit = 0, or a forged `stack`)
+    expect(fastest(`Error: ${message}x`)).toBeLessThan(50)
+  })
+
+  // The former regexes, as an oracle: the linear scanners must read frames exactly as they did.
+  const V8_FRAME = /^\s*at (?:(.+?) \((.*)\)|(.+))$/
+  const LOCATION = /^(.*?):(\d+):(\d+)$/
+  function oracle(line: string) {
+    const m = V8_FRAME.exec(line)
+    if (!m) return undefined
+    const text = m[2] ?? m[3] ?? ''
+    const site = /\((.*?:\d+:\d+)\)/.exec(text)
+    const loc = LOCATION.exec(site ? site[1]! : text)
+    const special = text === '' || text === 'native' || text === '<anonymous>'
+    const file = loc ? loc[1] : special ? undefined : text
+    return { function: m[1], file, line: loc ? Number(loc[2]) : undefined }
+  }
+  test('property: frames are read as the former regexes read them', () => {
+    const unit = fc.constantFrom(...' ()(:1:2)ab,'.split(''), ' (', 'eval at ', ':12', '\t')
+    const line = fc.string({ unit, maxLength: 40 }).map((rest) => `    at ${rest}`)
+    fc.assert(
+      fc.property(line, (text) => {
+        const expected = oracle(text)
+        const frame = parseFrame(text)
+        if (expected === undefined) {
+          expect(frame).toBeUndefined()
+          return
+        }
+        expect(frame?.function).toBe(expected.function)
+        expect(frame?.file).toBe(expected.file)
+        expect(frame?.line).toBe(expected.line)
+      }),
+      { numRuns: 3000 },
     )
   })
 })

@@ -18,16 +18,45 @@ export interface StackFrame {
 
 // V8: "    at [async ][new ]<function> (<location>)" or "    at <location>", where
 // location = <file>:<line>:<column> | native | <anonymous> | eval at ... (<file>:<l>:<c>)
-const V8_FRAME = /^\s*at (?:(.+?) \((.*)\)|(.+))$/
+// Split by index, not by a regex: the message lines come first in a stack and may hold
+// client input, and `(.+?) \((.*)\)` rescans the line from every " (" (quadratic).
+const V8_PREFIX = /^[ \t]*at /
+// ":" line ":" column ")" closing an eval site; each start scans at most two digit runs
+const EVAL_SITE_END = /:\d+:\d+\)/g
 // SpiderMonkey / JavaScriptCore: "<function>@<file>:<line>:<column>"
 const GECKO_FRAME = /^(.*?)@(.+?)(?::(\d+))?(?::(\d+))?$/
 // "<file>:<line>:<column>" at the end of a location
 const LOCATION = /^(.*?):(\d+):(\d+)$/
 
+/**
+ * The text inside the first "(" up to the first ":<line>:<column>)" after it, as
+ * `/\((.*?:\d+:\d+)\)/` would capture, in one left-to-right pass.
+ */
+function evalSite(text: string): string | undefined {
+  const open = text.indexOf('(')
+  if (open === -1) return undefined
+  EVAL_SITE_END.lastIndex = open + 1
+  const end = EVAL_SITE_END.exec(text)
+  return end ? text.slice(open + 1, end.index + end[0].length - 1) : undefined
+}
+
+/** `[function, location]` of a V8 frame line, or undefined when it is not one. */
+function splitV8(line: string): [fn: string | undefined, location: string] | undefined {
+  const prefix = V8_PREFIX.exec(line)
+  if (!prefix) return undefined
+  const rest = line.slice(prefix[0].length)
+  // what `.` would not match: such a line is not a frame
+  if (rest === '' || /[\r\u2028\u2029]/.test(rest)) return undefined
+  // the first " (" after at least one character of function name
+  const open = rest.indexOf(' (', 1)
+  if (open > 0 && rest.endsWith(')') && rest.length >= open + 3)
+    return [rest.slice(0, open), rest.slice(open + 2, -1)]
+  return [undefined, rest]
+}
+
 function location(text: string): Pick<StackFrame, 'file' | 'line' | 'column'> {
   // an eval frame names the eval site last: "eval at f (file:1:2), <anonymous>:3:4"
-  const evalSite = /\((.*?:\d+:\d+)\)/.exec(text)
-  const m = LOCATION.exec(evalSite ? evalSite[1]! : text)
+  const m = LOCATION.exec(evalSite(text) ?? text)
   if (!m) return text === '' || text === 'native' || text === '<anonymous>' ? {} : { file: text }
   return { file: m[1]!, line: Number(m[2]), column: Number(m[3]) }
 }
@@ -45,10 +74,10 @@ function classify(frame: Omit<StackFrame, 'internal' | 'dependency'>): StackFram
 
 /** Parses one stack line; undefined when it is not a frame (the message lines). */
 export function parseFrame(line: string, format: 'v8' | 'gecko' = 'v8'): StackFrame | undefined {
-  const v8 = format === 'v8' ? V8_FRAME.exec(line) : null
+  const v8 = format === 'v8' ? splitV8(line) : undefined
   if (v8) {
-    const fn = v8[1]
-    const frame = { raw: line.trim(), ...location(v8[2] ?? v8[3] ?? '') }
+    const [fn, where] = v8
+    const frame = { raw: line.trim(), ...location(where) }
     return classify(fn === undefined ? frame : { function: fn, ...frame })
   }
   if (format === 'v8') return undefined
@@ -75,7 +104,8 @@ export function parseStack(stack: unknown, maxFrames = Number.POSITIVE_INFINITY)
   if (typeof stack !== 'string') return []
   const frames: StackFrame[] = []
   // V8 frames start with "at "; without any, the stack is in the "fn@file:line:col" format
-  const format = /^\s+at /m.test(stack) ? 'v8' : 'gecko'
+  // (`[ \t]`, not `\s`: `\s+` would rescan runs of newlines from every line start)
+  const format = /^[ \t]+at /m.test(stack) ? 'v8' : 'gecko'
   for (const line of stack.split('\n')) {
     if (frames.length >= maxFrames) break
     const frame = parseFrame(line, format)
