@@ -27,6 +27,7 @@ export {
   type TrustProxy,
 } from './forwarded.js'
 export { addressMatcher, type Cidr, type IpBytes, inCidr, parseCidr, parseIp } from './ip.js'
+export { KNOWN_BODY, knownBody } from './known-body.js'
 export { consoleLogger, type Logger, silentLogger } from './logger.js'
 export { type LoginDetails, type LoginManager, loginKey } from './login.js'
 export { isPathPrefix, normalizePath } from './path.js'

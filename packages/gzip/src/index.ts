@@ -1,5 +1,4 @@
-import type { Middleware } from '@paste/core'
-import { knownBody } from '@paste/httpserver'
+import { knownBody, type Middleware } from '@paste/core'
 import { negotiateEncoding } from '@paste/request'
 import { addVary } from '@paste/response'
 import { peekBody } from './body.js'
@@ -104,7 +103,7 @@ export function gzip(options: GzipOptions = {}): Middleware {
       // what the client accepts, in the server's order on ties; `gzip;q=0` means no
       const coding = negotiateEncoding(request.headers.get('accept-encoding'), encodings)
       if (coding === undefined || coding === 'identity') return varied()
-      // a string or bytes held by @paste/httpserver's lazy Response: compress it directly
+      // a string or bytes a Response still holds as given (core's knownBody): compress it directly
       const known = knownBody(response)
       if (known === null) return varied()
       if (known !== undefined) return encodeKnown(response, known, coding as Coding)

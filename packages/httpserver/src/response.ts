@@ -7,6 +7,8 @@
  * that uses the full API still sees standard behaviour.
  */
 
+import { KNOWN_BODY } from '@paste/core'
+
 const NativeResponse: typeof Response = globalThis.Response
 
 /** Internal slots (symbols, so they never collide with the Response API). */
@@ -77,6 +79,14 @@ class FastResponseImpl {
     this[kBody] = body
     this[kInit] = init
     this[kReal] = undefined
+  }
+
+  /** `@paste/core`'s {@link KNOWN_BODY}: the body as given, while it is untouched. */
+  [KNOWN_BODY](): string | Uint8Array | null | undefined {
+    if (this[kReal] !== undefined) return undefined
+    const body = this[kBody]
+    if (body === undefined || body === null) return null
+    return body instanceof ArrayBuffer ? new Uint8Array(body) : body
   }
 
   get status(): number {
@@ -213,21 +223,4 @@ export const NativeResponseClass: typeof Response = NativeResponse
  */
 export function installFastResponse(): void {
   if (globalThis.Response !== FastResponse) globalThis.Response = FastResponse
-}
-
-/**
- * The body a {@link FastResponse} still holds as given: a string, bytes, or `null` for no
- * body; `undefined` when it is not known without reading the stream (a native Response, or
- * a FastResponse whose body was already touched). Lets a filter (gzip, etag) use the bytes
- * directly instead of building and reading a Web stream.
- *
- * @example
- * const body = knownBody(response)
- * if (typeof body === 'string') return new Response(gzipSync(body), { headers })
- */
-export function knownBody(response: Response): string | Uint8Array | null | undefined {
-  if (!isFastResponse(response)) return undefined
-  const body = response[kBody]
-  if (body === undefined || body === null) return null
-  return body instanceof ArrayBuffer ? new Uint8Array(body) : body
 }

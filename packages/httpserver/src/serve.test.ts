@@ -292,14 +292,16 @@ describe('serve() on a real socket', () => {
 
   test('a client that goes away while the App waits aborts the signal', async () => {
     lastSignal = undefined
+    // read through a function: TypeScript would narrow the variable to `undefined` here
+    const signal = (): AbortSignal | undefined => lastSignal
     const req = httpRequest(`${server.url}/wait`)
     req.on('error', () => {})
     req.end()
-    for (let i = 0; i < 250 && !lastSignal; i++) await sleep(20)
-    expect(lastSignal?.aborted).toBe(false)
+    for (let i = 0; i < 250 && !signal(); i++) await sleep(20)
+    expect(signal()?.aborted).toBe(false)
     req.destroy()
-    for (let i = 0; i < 250 && !lastSignal?.aborted; i++) await sleep(20)
-    expect(lastSignal?.aborted).toBe(true)
+    for (let i = 0; i < 250 && !signal()?.aborted; i++) await sleep(20)
+    expect(signal()?.aborted).toBe(true)
     expect((await fetch(server.url)).status).toBe(200)
   })
 
