@@ -30,8 +30,13 @@ const HOP_BY_HOP = new Set([
 const CONTENT_LENGTH = /^\d+$/
 // media-type = type "/" subtype parameters; parameters = *( OWS ";" OWS [ parameter ] )
 // parameter = token "=" ( token / quoted-string )          (RFC 9110 sections 8.3.1, 5.6.6)
+// Written as `OWS *( ";" OWS [ parameter OWS ] )` so that no blank can be taken by two
+// quantifiers: with `*( OWS ";" OWS [ parameter ] )` the blanks of `; ; ;` could go to either
+// OWS and a failing match tried every split (exponential: 40 characters took minutes).
+// The grammar is the same, except that it also accepts blanks after the last parameter, which
+// a Fetch `Headers` has already trimmed.
 const MEDIA_TYPE =
-  /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\/[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:[ \t]*;[ \t]*(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+=(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+|"(?:[\t \x21\x23-\x5B\x5D-\x7E\x80-\xFF]|\\[\t \x21-\x7E\x80-\xFF])*"))?)*$/
+  /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\/[!#$%&'*+\-.^_`|~0-9A-Za-z]+[ \t]*(?:;[ \t]*(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+=(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+|"(?:[\t \x21\x23-\x5B\x5D-\x7E\x80-\xFF]|\\[\t \x21-\x7E\x80-\xFF])*")[ \t]*)?)*$/
 // entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE; etagc = %x21 / %x23-7E / obs-text  (RFC 9110 8.8.3)
 const ENTITY_TAG = /^(?:W\/)?"[\x21\x23-\x7E\x80-\xFF]*"$/
 // URI-reference characters: unreserved / reserved / pct-encoded  (RFC 3986 sections 2, 4.1)
