@@ -15,7 +15,9 @@ export type App = (request: Request, context: Context) => Response | Promise<Res
  *
  * @example
  * const poweredBy: Middleware = (app) => async function poweredBy(request, context) {
- *   const response = await app(request, context)
+ *   const inner = await app(request, context)
+ *   // a copy: the inner response's headers may be immutable (fetch(), Response.redirect())
+ *   const response = new Response(inner.body, inner)
  *   response.headers.set('X-Powered-By', 'paste')
  *   return response
  * }

@@ -40,6 +40,27 @@ describe('Context', () => {
     expect(c.shift('/blog/2024').pathInfo).toBe('')
   })
 
+  test('the abort signal: the request’s by default, kept through derive, with and shift', () => {
+    const controller = new AbortController()
+    const request = new Request('http://example.com/a/b', { signal: controller.signal })
+    const context = createContext(request)
+    const inner = context.shift('/a').with(createKey<number>('n'), 1).derive({ remoteUser: 'u' })
+    expect(inner.signal.aborted).toBe(false)
+    controller.abort()
+    expect(context.signal.aborted).toBe(true)
+    expect(inner.signal.aborted).toBe(true)
+    const own = new AbortController()
+    expect(createContext(request, { signal: own.signal }).signal).toBe(own.signal)
+    expect(new Context({ scheme: 'http', host: 'h', pathInfo: '' }).signal.aborted).toBe(false)
+  })
+
+  test('derive cannot break the scriptName / pathInfo invariants', () => {
+    const c = createContext(new Request('http://example.com/a'))
+    expect(() => c.derive({ pathInfo: 'a' })).toThrow(TypeError)
+    expect(() => c.derive({ scriptName: '/x/' })).toThrow(TypeError)
+    expect([c.scriptName, c.pathInfo]).toEqual(['', '/a'])
+  })
+
   test('invariants are enforced', () => {
     expect(
       () => new Context({ scheme: 'http', host: 'h', scriptName: '/a/', pathInfo: '' }),
@@ -141,6 +162,19 @@ describe('pipe and compose', () => {
     const app = pipe(() => new Response('x'), layer('a'), compose(layer('b'), layer('c')))
     await app(new Request('http://h/'), createContext(new Request('http://h/')))
     expect(order).toEqual(['a', 'b', 'c'])
+  })
+})
+
+describe('pipe checks what middleware returns', () => {
+  test('a middleware that returns no App is a TypeError naming its position', () => {
+    const broken = (() => undefined) as unknown as import('./app.js').Middleware
+    expect(() =>
+      pipe(
+        () => new Response('x'),
+        (app) => app,
+        broken,
+      ),
+    ).toThrow(/pipe: middleware #1 did not return an App/)
   })
 })
 

@@ -34,7 +34,13 @@ export interface RequestParts {
 // host = IP-literal / IPv4address / reg-name, [ ":" port ]   (RFC 9110 section 7.2, RFC 3986 3.2.2)
 const HOST = /^(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9_](?:[A-Za-z0-9\-._]{0,252}))(?::\d{1,5})?$/
 
-/** Tells whether a Host header value is well formed. */
+/**
+ * Tells whether a Host header value is well formed.
+ *
+ * @example
+ * isValidHost('example.com:8080') // true
+ * isValidHost('evil.com/x')       // false
+ */
 export function isValidHost(host: string): boolean {
   return HOST.test(host)
 }
@@ -42,6 +48,12 @@ export function isValidHost(host: string): boolean {
 /**
  * Builds a context from the raw parts of a request (what `@paste/httpserver` does for every
  * request). Throws {@link MalformedRequestError} (a 400) for a malformed target or Host.
+ *
+ * @example
+ * const context = contextFromParts(
+ *   { target: req.url, header: (n) => req.headers[n], remoteAddress: req.socket.remoteAddress, secure: false },
+ *   { trustProxy: ['loopback'] },
+ * )
  */
 export function contextFromParts(parts: RequestParts, options: ContextOptions = {}): Context {
   return buildContext(parts, compileTrust(options.trustProxy), options)

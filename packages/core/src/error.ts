@@ -2,6 +2,14 @@
  * The brand that marks an HTTP error. `@paste/httpexceptions` sets it on its classes; any
  * object carrying it (from any copy of any package) is treated as one, so recognition does
  * not depend on `instanceof` and two installed copies interoperate.
+ *
+ * @example
+ * class Teapot extends Error implements HttpErrorLike {
+ *   readonly [HTTP_ERROR] = true as const
+ *   readonly status = 418
+ *   readonly expose = true
+ *   toResponse() { return new Response("I'm a teapot", { status: 418 }) }
+ * }
  */
 export const HTTP_ERROR: unique symbol = Symbol.for('@paste/http-error') as never
 
@@ -38,6 +46,13 @@ export function isHttpError(value: unknown): value is HttpErrorLike {
 /**
  * The response a server or error filter sends for an error that is not an HTTP error:
  * a plain 500 that carries nothing of the error itself.
+ *
+ * @example
+ * } catch (error) {
+ *   if (isHttpError(error)) return error.toResponse(request, context)
+ *   context.logger.error('unhandled error', { error })
+ *   return internalServerError()
+ * }
  */
 export function internalServerError(): Response {
   return new Response('Internal Server Error\n', {
@@ -50,6 +65,9 @@ export function internalServerError(): Response {
  * Thrown by {@link createContext} when a request cannot be given a context: a malformed
  * target or Host. It is a branded HTTP error (400), so any server or error filter answers
  * it with a 400 carrying only the fixed reason.
+ *
+ * @example
+ * if (path === null) throw new MalformedRequestError('malformed request path')
  */
 export class MalformedRequestError extends Error implements HttpErrorLike {
   readonly [HTTP_ERROR] = true as const

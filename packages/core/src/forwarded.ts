@@ -104,6 +104,10 @@ export interface ClientView {
  * first untrusted hop is the client. Scheme and host come from the element written by the
  * trusted proxy that spoke to the client (Forwarded) or from the nearest proxy
  * (X-Forwarded-Proto / -Host, which proxies set rather than append).
+ *
+ * @example
+ * const view = resolveClientView('10.0.0.2', (n) => headers.get(n), compileTrust(['private']))
+ * view.remoteAddress // the first untrusted hop of X-Forwarded-For / Forwarded
  */
 export function resolveClientView(
   peer: string,

@@ -10,7 +10,12 @@ export interface Logger {
   debug(message: string, details?: Record<string, unknown>): void
 }
 
-/** A logger writing to the console (`debug` is dropped unless `DEBUG` includes `paste`). */
+/**
+ * A logger writing to the console (`debug` is dropped unless `DEBUG` includes `paste`).
+ *
+ * @example
+ * const context = createContext(request, { logger: consoleLogger })
+ */
 export const consoleLogger: Logger = {
   error: (message, details) => console.error(`[paste] ${message}`, details ?? ''),
   warn: (message, details) => console.warn(`[paste] ${message}`, details ?? ''),
@@ -21,7 +26,12 @@ export const consoleLogger: Logger = {
   },
 }
 
-/** A logger that drops everything (for tests and benchmarks). */
+/**
+ * A logger that drops everything (for tests and benchmarks).
+ *
+ * @example
+ * const handler = toFetchHandler(app, { logger: silentLogger })
+ */
 export const silentLogger: Logger = {
   error() {},
   warn() {},

@@ -44,11 +44,28 @@ describe('normalizePath', () => {
     )
   })
 
-  test('a 64 KiB hostile path normalises quickly', () => {
-    const started = performance.now()
-    normalizePath(`/${'%2e%2e/'.repeat(8192)}`)
-    normalizePath(`/${'a/'.repeat(32768)}`)
-    expect(performance.now() - started).toBeLessThan(50)
+  test('a 64 KiB hostile path normalises quickly (the fastest of 5 runs, well under 50 ms)', () => {
+    // One timed run could be descheduled on a loaded CI machine; a super-linear
+    // normaliser is slow on every run, so the fastest of several is the honest figure.
+    const fastest = (path: string) => {
+      let best = Number.POSITIVE_INFINITY
+      for (let run = 0; run < 5; run++) {
+        const started = performance.now()
+        normalizePath(path)
+        best = Math.min(best, performance.now() - started)
+      }
+      return best
+    }
+    for (const path of [
+      `/${'%2e%2e/'.repeat(9362)}`,
+      `/${'a/'.repeat(32767)}`,
+      `/${'/'.repeat(65535)}`,
+      `/${'%41'.repeat(21845)}`,
+      `/${'a'.repeat(65534)} `,
+    ]) {
+      expect(path.length).toBeGreaterThan(65_000)
+      expect(fastest(path)).toBeLessThan(50)
+    }
   })
 })
 
