@@ -3,8 +3,8 @@ import { type App, pipe } from '@paste/core'
 import { matrix, startServer } from '@paste-tooling/testing'
 import fc from 'fast-check'
 import { describe, expect, test, vi } from 'vitest'
+import { COMBINED } from '../test/combined.js'
 import { type AccessLogEntry, transLogger } from './index.js'
-import { COMBINED } from './index.test.js'
 
 function capture() {
   const lines: string[] = []

@@ -2,11 +2,8 @@ import { type App, type Logger, type Middleware, pipe, silentLogger } from '@pas
 import { NotFound } from '@paste/httpexceptions'
 import { matrix } from '@paste-tooling/testing'
 import { describe, expect, test, vi } from 'vitest'
+import { COMBINED } from '../test/combined.js'
 import { type AccessLogEntry, accessLogKey, recordUser, transLogger } from './index.js'
-
-/** Apache combined format, as a log analyser parses it. */
-export const COMBINED =
-  /^(\S+) - (\S+) \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) (\d+|-) "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)"( aborted| error)?$/
 
 function capture() {
   const lines: string[] = []
