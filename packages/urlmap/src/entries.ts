@@ -42,3 +42,38 @@ export function makeEntry(key: string, app: App): UrlMapEntry {
 export function withEntry(list: readonly UrlMapEntry[], entry: UrlMapEntry): UrlMapEntry[] {
   return [...list.filter((e) => e.key !== entry.key), entry].sort(compareEntries)
 }
+
+/** The first path segment of a normalised path (`/blog/x` -> `blog`), `undefined` for `''`. */
+export function firstSegment(path: string): string | undefined {
+  if (path.length === 0) return undefined
+  const slash = path.indexOf('/', 1)
+  return slash === -1 ? path.slice(1) : path.slice(1, slash)
+}
+
+/**
+ * The entries a request can match, by the first segment of its path: an entry mounted at
+ * `/a/b` can only match paths whose first segment is `a`, and root entries (`''`) match
+ * every path. Each list keeps the dispatch order of `list`, so trying only the candidates
+ * gives the same answer as trying every entry.
+ */
+export interface EntryIndex {
+  /** Candidates for paths whose first segment is the key. */
+  readonly bySegment: ReadonlyMap<string, readonly UrlMapEntry[]>
+  /** Candidates for every other path: the root entries. */
+  readonly roots: readonly UrlMapEntry[]
+}
+
+/** Builds the {@link EntryIndex} of a sorted list (once per change of the map). */
+export function indexEntries(list: readonly UrlMapEntry[]): EntryIndex {
+  const roots = list.filter((e) => e.path === '')
+  const bySegment = new Map<string, UrlMapEntry[]>()
+  for (const e of list) {
+    const segment = firstSegment(e.path)
+    if (segment !== undefined && !bySegment.has(segment))
+      bySegment.set(
+        segment,
+        list.filter((c) => c.path === '' || firstSegment(c.path) === segment),
+      )
+  }
+  return { bySegment, roots }
+}

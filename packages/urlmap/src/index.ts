@@ -1,6 +1,6 @@
 import { type App, type Context, isPathPrefix } from '@paste/core'
 import { BadRequest, NotFound } from '@paste/httpexceptions'
-import { makeEntry, type UrlMapEntry, withEntry } from './entries.js'
+import { firstSegment, indexEntries, makeEntry, type UrlMapEntry, withEntry } from './entries.js'
 import { formatMountKey, parseMountKey } from './key.js'
 import { normalizePathInfo, splitHost } from './normalize.js'
 
@@ -43,6 +43,8 @@ function defaultNotFound(request: Request, context: Context): Response {
 
 // an escape of "/" or "\" (RFC 3986 section 2.2: encoded, it is data, not a delimiter)
 const ENCODED_SLASH = /%(?:2F|5C)/i
+// the host of a request when no entry names a domain (no per-request array)
+const ANY_HOST: readonly [string, string] = ['', '']
 
 function entriesOf(mapping: Record<string, App> | Iterable<readonly [string, App]>) {
   const pairs =
@@ -88,15 +90,18 @@ export function urlMap(
     throw new TypeError("@paste/urlmap: encodedSlashes must be 'data' or 'reject'")
   const rejectEncoded = encoded === 'reject'
   let entries = entriesOf(mapping)
+  // candidates by first path segment: a request tries only the entries it could match
+  let index = indexEntries(entries)
   let withDomains = entries.some((e) => e.host !== undefined || e.suffix !== undefined)
   const update = (next: UrlMapEntry[]) => {
     entries = next
+    index = indexEntries(next)
     withDomains = next.some((e) => e.host !== undefined || e.suffix !== undefined)
   }
   const keyOf = (key: string) => formatMountKey(parseMountKey(key))
 
   function urlMap(request: Request, context: Context): Response | Promise<Response> {
-    const list = entries // a set() during this request does not disturb it
+    const table = index // a set() during this request does not disturb it
     const pathInfo = normalizePathInfo(context.pathInfo)
     // malformed escapes cannot be matched safely (RFC 3986 section 2.1)
     if (pathInfo === null)
@@ -104,7 +109,9 @@ export function urlMap(
     // the operator asked that encoded separators never reach the mounted apps
     if (rejectEncoded && ENCODED_SLASH.test(pathInfo))
       return new BadRequest('Encoded slash in request path').toResponse(request, context)
-    const [name, port] = withDomains ? splitHost(context.host, context.scheme) : ['', '']
+    const [name, port] = withDomains ? splitHost(context.host, context.scheme) : ANY_HOST
+    const segment = firstSegment(pathInfo)
+    const list = (segment === undefined ? undefined : table.bySegment.get(segment)) ?? table.roots
     for (let i = 0; i < list.length; i++) {
       const e = list[i]!
       // domain and port first (explicit domains sort before wildcard and any-domain entries)
