@@ -45,6 +45,37 @@ describe('onBodyDone', () => {
     expect(await r.text()).toBe('abc')
     expect(calls).toEqual([['complete', undefined]])
   })
+  test('onChunk sees each chunk the consumer reads, before the callback', async () => {
+    const { stream } = source(['a', 'bb', 'ccc'])
+    const seen: string[] = []
+    let bytesAtDone = -1
+    let bytes = 0
+    const r = onBodyDone(new Response(stream), () => void (bytesAtDone = bytes), {
+      onChunk: (chunk) => {
+        bytes += chunk.byteLength
+        seen.push(new TextDecoder().decode(chunk))
+      },
+    })
+    const reader = r.body!.getReader()
+    await reader.read()
+    expect(seen).toEqual(['a'])
+    expect(bytes).toBe(1)
+    await reader.cancel('client gone')
+    expect(bytesAtDone).toBe(1) // only what was read before the cancel
+  })
+  test('a throwing onChunk fails the stream and reports error, cancelling the source', async () => {
+    const { stream, state } = source(['a', 'b'])
+    const { calls, callback } = recorder()
+    const r = onBodyDone(new Response(stream), callback, {
+      onChunk: () => {
+        throw new Error('counter broke')
+      },
+    })
+    await expect(r.text()).rejects.toThrow('counter broke')
+    expect(calls.map(([outcome]) => outcome)).toEqual(['error'])
+    await Promise.resolve()
+    expect((state.cancelled as Error).message).toBe('counter broke')
+  })
   test('error: the source fails; the consumer sees the error too', async () => {
     const { stream } = source(['a', 'b'], { failAfter: 1 })
     const { calls, callback } = recorder()

@@ -6,6 +6,16 @@ export type BodyOutcome = 'complete' | 'error' | 'cancel'
 /** Called once when a body ends; `error` is the stream error or the cancel reason. */
 export type BodyDoneCallback = (outcome: BodyOutcome, error?: unknown) => void
 
+/** Options for {@link onBodyDone}. */
+export interface BodyDoneOptions {
+  /**
+   * Called with each chunk as the consumer reads it, before it is handed on (to count the
+   * bytes actually sent, as an access log does). An exception fails the stream like a source
+   * error would. @default none
+   */
+  onChunk?: (chunk: Uint8Array) => void
+}
+
 /**
  * Returns a response whose body calls `callback` exactly once when it ends: `'complete'` when
  * the last chunk has been read, `'error'` when the source stream fails, `'cancel'` when the
@@ -18,8 +28,18 @@ export type BodyDoneCallback = (outcome: BodyOutcome, error?: unknown) => void
  * @example
  * const lock = await acquire()
  * return onBodyDone(await app(request, context), (outcome) => lock.release())
+ * // counting what was sent:
+ * let bytes = 0
+ * return onBodyDone(response, (outcome) => log(outcome, bytes), {
+ *   onChunk: (chunk) => void (bytes += chunk.byteLength),
+ * })
  */
-export function onBodyDone(response: Response, callback: BodyDoneCallback): Response {
+export function onBodyDone(
+  response: Response,
+  callback: BodyDoneCallback,
+  options: BodyDoneOptions = {},
+): Response {
+  const onChunk = options.onChunk
   let done = false
   const finish = (outcome: BodyOutcome, error?: unknown) => {
     if (done) return
@@ -51,9 +71,17 @@ export function onBodyDone(response: Response, callback: BodyDoneCallback): Resp
         if (result.done) {
           controller.close()
           finish('complete')
-        } else {
-          controller.enqueue(result.value)
+          return
         }
+        try {
+          onChunk?.(result.value)
+        } catch (error) {
+          controller.error(error)
+          finish('error', error)
+          reader.cancel(error).catch(() => {})
+          return
+        }
+        controller.enqueue(result.value)
       },
       cancel(reason) {
         finish('cancel', reason)

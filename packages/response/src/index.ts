@@ -1,4 +1,9 @@
-export { type BodyDoneCallback, type BodyOutcome, onBodyDone } from './body-done.js'
+export {
+  type BodyDoneCallback,
+  type BodyDoneOptions,
+  type BodyOutcome,
+  onBodyDone,
+} from './body-done.js'
 export { type ContentDispositionOptions, contentDisposition } from './content-disposition.js'
 export { type CookieOptions, serializeCookie } from './cookie.js'
 export {

@@ -1,5 +1,5 @@
 import { type Context, createKey, isHttpError, type Key, type Middleware } from '@paste/core'
-import { countBody } from './count.js'
+import { onBodyDone } from '@paste/response'
 import {
   type AccessLogEntry,
   type AccessOutcome,
@@ -167,6 +167,12 @@ export function transLogger(options: TransLoggerOptions = {}): Middleware {
         write(response.status, 'complete', 0)
         return response
       }
-      return countBody(response, (outcome, bytes) => write(response.status, outcome, bytes))
+      // Counted as the server reads (pull-based, backpressure kept); a cancel is a disconnect.
+      let bytes = 0
+      return onBodyDone(
+        response,
+        (outcome) => write(response.status, outcome === 'cancel' ? 'aborted' : outcome, bytes),
+        { onChunk: (chunk) => void (bytes += chunk.byteLength) },
+      )
     }
 }
