@@ -2,7 +2,13 @@ import { accessSync, constants, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { EnvSettings } from './env.js'
 
-/** Options for {@link cgiApp}. */
+/**
+ * Options for {@link cgiApp}.
+ *
+ * @example
+ * const options: CgiAppOptions = { timeout: 10_000, inheritEnv: ['PATH', 'LANG'], env: { REDIRECT_STATUS: '200' } }
+ * const wiki = cgiApp('/usr/lib/cgi-bin/wiki.cgi', options)
+ */
 export interface CgiAppOptions {
   /**
    * A command that runs the script, the script path appended: `['/usr/bin/python3']`.

@@ -5,7 +5,13 @@ import { compileTrust, resolveClientView, type TrustProxy } from './forwarded.js
 import { consoleLogger, type Logger } from './logger.js'
 import { normalizePath } from './path.js'
 
-/** Options for {@link createContext} and {@link contextFromParts}. */
+/**
+ * Options for {@link createContext} and {@link contextFromParts}.
+ *
+ * @example
+ * const options: ContextOptions = { trustProxy: ['loopback'], scriptName: '/app' }
+ * const build = contextBuilder(options)
+ */
 export interface ContextOptions {
   /** Peers whose Forwarded / X-Forwarded-* headers are believed. @default false */
   trustProxy?: TrustProxy | ((address: string, hop: number) => boolean)

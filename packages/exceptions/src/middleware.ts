@@ -25,7 +25,13 @@ function describeValue(value: unknown): string {
   return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`
 }
 
-/** Options for {@link errorMiddleware}. */
+/**
+ * Options for {@link errorMiddleware}.
+ *
+ * @example
+ * const options: ErrorMiddlewareOptions = { reporters: [loggerReporter()], redactHeaders: ['x-tenant'] }
+ * const site = pipe(app, errorMiddleware(options))
+ */
 export interface ErrorMiddlewareOptions {
   /**
    * Show the full report (error chain, stack frames with source, request headers) to the

@@ -15,7 +15,13 @@ export { type BodyOutcome, LintTracker, lintTrackerKey } from './body.js'
 export { LINT_RULES, LintError, type LintRule } from './error.js'
 export { isUriReference } from './head.js'
 
-/** Options for {@link lint}. */
+/**
+ * Options for {@link lint}.
+ *
+ * @example
+ * const options: LintOptions = { mode: 'warn', ignore: ['context-url'] }
+ * const checked = pipe(app, lint(options))
+ */
 export interface LintOptions {
   /**
    * What a violation does: `throw` a {@link LintError} (a failing test; a 500 through a

@@ -5,7 +5,13 @@ import { MultiDict } from './multidict.js'
 import { type MultipartLimits, parseMultipart } from './multipart.js'
 import { parseUrlencoded } from './urlencoded.js'
 
-/** Limits for {@link readForm}. Every limit is checked while the body streams in. */
+/**
+ * Limits for {@link readForm}. Every limit is checked while the body streams in.
+ *
+ * @example
+ * const limits: ReadFormOptions = { maxBytes: 1 << 20, maxFiles: 2, maxFileBytes: 512 * 1024 }
+ * const form = await readForm(request, limits)
+ */
 export interface ReadFormOptions {
   /**
    * The most bytes read from the body; past it the stream is cancelled and a 413 thrown.

@@ -14,7 +14,13 @@
  * (header injection through `;` or CR/LF is impossible).
  */
 
-/** Attributes of a Set-Cookie header. */
+/**
+ * Attributes of a Set-Cookie header.
+ *
+ * @example
+ * const session: CookieOptions = { path: '/', secure: true, httpOnly: true, sameSite: 'Lax', maxAge: 3600 }
+ * setCookie(response.headers, '__Host-sid', id, session)
+ */
 export interface CookieOptions {
   /** Seconds until expiry (`Max-Age`, an integer; 0 or less expires at once). */
   maxAge?: number

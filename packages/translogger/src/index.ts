@@ -26,7 +26,13 @@ export interface LineWriter {
 /** Where log lines go: a function, or a writable stream. */
 export type AccessLogSink = ((line: string, entry: AccessLogEntry) => void) | LineWriter
 
-/** Options for {@link transLogger}. */
+/**
+ * Options for {@link transLogger}.
+ *
+ * @example
+ * const options: TransLoggerOptions = { format: 'json', sink: process.stdout, skip: (r) => r.url.endsWith('/health') }
+ * const site = pipe(app, transLogger(options))
+ */
 export interface TransLoggerOptions {
   /**
    * `combined` / `common` (Apache), `json` (one object per line), or a function of the entry.
