@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import type { App } from '@paste/core'
 import { clientError, methodNotAllowed, rootGuard, wantsFresh } from './common.js'
-import { type DotfilePolicy, resolveInside } from './resolve.js'
+import { type DotfilePolicy, type Resolved, resolveInside } from './resolve.js'
 import { createFileServer, type ServeFileOptions } from './server.js'
 
 /** Options for {@link fileApp}. */
@@ -27,6 +27,10 @@ export function fileApp(path: string, options: FileAppOptions = {}): App {
   }
 }
 
+/** Most request paths whose resolution a directoryApp remembers, and the longest one. */
+const RESOLVED_MAX = 1024
+const RESOLVED_KEY_MAX = 256
+
 /** Options for {@link directoryApp}. */
 export interface DirectoryAppOptions extends ServeFileOptions {
   /** Names starting with a dot: `ignore` (404), `deny` (403) or `allow`. @default 'ignore' */
@@ -47,8 +51,17 @@ export function directoryApp(root: string, options: DirectoryAppOptions = {}): A
   const files = createFileServer(options)
   const guard = rootGuard(dir, options.followSymlinks ?? false)
   const resolveOptions = { dotfiles: options.dotfiles ?? 'ignore' } as const
+  // resolveInside is pure: its answers for recent paths are kept (bounded, emptied when full)
+  const resolved = new Map<string, Resolved>()
   return async function directoryApp(request, context) {
-    const target = resolveInside(dir, context.pathInfo, resolveOptions)
+    let target = resolved.get(context.pathInfo)
+    if (target === undefined) {
+      target = resolveInside(dir, context.pathInfo, resolveOptions)
+      if (context.pathInfo.length <= RESOLVED_KEY_MAX) {
+        if (resolved.size >= RESOLVED_MAX) resolved.clear()
+        resolved.set(context.pathInfo, target)
+      }
+    }
     // a name that cannot be a plain entry of the directory: refused, nothing read
     if (!target.ok) return clientError(target.status)
     const meta = await files.stat(target.path, wantsFresh(request))

@@ -44,6 +44,8 @@ export function evaluatePreconditions(
   const safe = method === 'GET' || method === 'HEAD'
   const ifNoneMatch = headers.get('if-none-match')
   if (ifNoneMatch !== null) {
+    // the usual revalidation: exactly the ETag that was sent, nothing to parse
+    if (ifNoneMatch === validators.etag) return safe ? 'not-modified' : 'failed'
     // step 3: weak comparison (section 13.1.2); malformed elements match nothing
     const list = parseETagList(ifNoneMatch)
     if (list.any || list.tags.some((t) => t.tag === validators.etag))

@@ -21,6 +21,11 @@ export interface Representation {
   readonly headers: readonly (readonly [string, string])[]
   /** Headers a 304 keeps (section 15.4.5). */
   readonly notModifiedHeaders: readonly (readonly [string, string])[]
+  /**
+   * The whole init of a 304 when no header varies per request (no Expires): one frozen
+   * object reused by every revalidation (Response copies its init headers, never writes them).
+   */
+  readonly notModifiedInit?: ResponseInit | undefined
   /** The file behind it, or `undefined` for in-memory data. */
   readonly file: FileMeta | undefined
   /** The data, for in-memory representations. */
@@ -77,10 +82,13 @@ export function respond(
   // preconditions first (section 13.2.2): 304 for GET/HEAD, 412 otherwise
   const pre = evaluatePreconditions(request.headers, method, rep.validators)
   if (pre === 'not-modified')
-    return new Response(null, {
-      status: 304,
-      headers: headersOf(rep.notModifiedHeaders, settings.cache),
-    })
+    return new Response(
+      null,
+      rep.notModifiedInit ?? {
+        status: 304,
+        headers: headersOf(rep.notModifiedHeaders, settings.cache),
+      },
+    )
   if (pre === 'failed') return failed(412, 'Precondition Failed\n')
   const headers = headersOf(rep.headers, settings.cache)
   const head = method === 'HEAD'

@@ -69,6 +69,8 @@ export interface FileServer {
   clear(): void
 }
 
+const NO_OVERRIDES: RepresentationOverrides = Object.freeze({})
+
 const TEXTUAL =
   /^(?:text\/|application\/(?:javascript|json|xml|manifest\+json)|image\/svg\+xml)|\+(?:json|xml)$/
 
@@ -136,6 +138,14 @@ export function createFileServer(
   }
   const typeOf = (name: string) => options.contentType ?? contentTypeOf(name, charset)
   const reps = new WeakMap<FileMeta, Map<string, Representation>>()
+  // the representation without overrides, found without building a key string
+  const plainReps = new WeakMap<FileMeta, Representation>()
+
+  function plainRepresentation(file: FileMeta): Representation {
+    let rep = plainReps.get(file)
+    if (rep === undefined) plainReps.set(file, (rep = representation(file, NO_OVERRIDES)))
+    return rep
+  }
 
   function representation(file: FileMeta, o: RepresentationOverrides): Representation {
     const key = `${o.encoding ?? ''}|${o.contentType ?? ''}|${o.varyEncoding ? 1 : 0}`
@@ -165,6 +175,14 @@ export function createFileServer(
       contentType,
       headers,
       notModifiedHeaders: validatorsAndCache,
+      // Expires changes every second: only a policy without it can share one 304 init
+      notModifiedInit:
+        cache?.expires === undefined
+          ? Object.freeze({
+              status: 304,
+              headers: Object.freeze(Object.fromEntries(validatorsAndCache)),
+            })
+          : undefined,
       file,
       bytes: undefined,
     }
@@ -175,8 +193,13 @@ export function createFileServer(
 
   return {
     stat: (path, fresh) => metas.get(path, fresh),
-    respond: (request, signal, file, overrides = {}) =>
-      respond(request, representation(file, overrides), settings, signal),
+    respond: (request, signal, file, overrides) =>
+      respond(
+        request,
+        overrides === undefined ? plainRepresentation(file) : representation(file, overrides),
+        settings,
+        signal,
+      ),
     typeOf,
     clear: () => metas.clear(),
   }
