@@ -5,7 +5,12 @@ import type { SpillStore } from './spill.js'
 
 export type { SpillFile, SpillStore } from './spill.js'
 
-/** Options for {@link cascade}. */
+/**
+ * Options for {@link cascade}.
+ *
+ * @example
+ * cascade([a, b], { catch: [404, 405], maxBodyBytes: 10 * 1024 * 1024, memoryBytes: 65536 })
+ */
 export interface CascadeOptions {
   /** Statuses (and thrown HTTP exceptions' statuses) that pass the request to the next app. @default [404] */
   catch?: readonly number[]

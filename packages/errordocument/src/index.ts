@@ -9,12 +9,20 @@ import {
 import { forwarderKey, type RecursiveOptions, recursive } from '@paste/recursive'
 import { mergeHeaders } from './merge.js'
 
-/** What an error maps to: a path of the same app to forward to, or a callback. */
+/**
+ * What an error maps to: a path of the same app to forward to, or a callback.
+ *
+ * @example
+ * errorDocument({ 404: '/errors/404', 500: (status) => `/errors/page?code=${status}` })
+ */
 export type ErrorDocumentTarget = string | ErrorDocumentCallback
 
 /**
  * Decides what to show for an error response: a path (relative to the recursive mount) to
  * forward to, a `Response` to send instead, or `undefined` to leave the error as it is.
+ *
+ * @example
+ * const pick: ErrorDocumentCallback = (status) => (status >= 500 ? '/errors/oops' : undefined)
  */
 export type ErrorDocumentCallback = (
   status: number,
@@ -23,7 +31,12 @@ export type ErrorDocumentCallback = (
   response: Response,
 ) => string | Response | undefined | Promise<string | Response | undefined>
 
-/** Options for {@link errorDocument}. */
+/**
+ * Options for {@link errorDocument}.
+ *
+ * @example
+ * pipe(app, errorDocument({ 500: '/errors/500' }, { catchErrors: true, recursive: { maxDepth: 4 } }))
+ */
 export interface ErrorDocumentOptions {
   /** Options for the `recursive()` added when none is installed above. @default {} */
   recursive?: RecursiveOptions

@@ -4,7 +4,12 @@
  */
 import * as zlib from 'node:zlib'
 
-/** A coding name as it appears in Content-Encoding. */
+/**
+ * A coding name as it appears in Content-Encoding.
+ *
+ * @example
+ * gzip({ encodings: ['gzip'] satisfies Coding[] })
+ */
 export type Coding = 'zstd' | 'br' | 'gzip'
 
 /** Compression settings. */

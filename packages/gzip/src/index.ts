@@ -9,7 +9,12 @@ import { compressStream } from './stream.js'
 export { type Coding, SUPPORTED } from './coders.js'
 export { compressibleType } from './headers.js'
 
-/** Options for {@link gzip}. */
+/**
+ * Options for {@link gzip}.
+ *
+ * @example
+ * pipe(app, gzip({ encodings: ['br', 'gzip'], level: 6, threshold: 1024 }))
+ */
 export interface GzipOptions {
   /** Codings offered, in the server's order of preference; unsupported ones are dropped. @default ['zstd', 'br', 'gzip'] (zstd only where node:zlib has it) */
   encodings?: readonly Coding[]

@@ -13,7 +13,12 @@ export class BadRequest extends HttpClientError {
   }
 }
 
-/** Options of {@link Unauthorized} and {@link ProxyAuthenticationRequired}. */
+/**
+ * Options of {@link Unauthorized} and {@link ProxyAuthenticationRequired}.
+ *
+ * @example
+ * throw new Unauthorized({ challenge: ['Basic realm="a"', 'Bearer realm="a"'] })
+ */
 export interface UnauthorizedOptions extends HttpExceptionOptions {
   /** Challenge(s) (RFC 9110 11.6.1), one field line each. */
   challenge?: string | readonly string[]
@@ -72,7 +77,12 @@ export class NotFound extends HttpClientError {
   }
 }
 
-/** Options of {@link MethodNotAllowed}. */
+/**
+ * Options of {@link MethodNotAllowed}.
+ *
+ * @example
+ * throw new MethodNotAllowed({ allow: ['GET', 'HEAD'] })
+ */
 export interface MethodNotAllowedOptions extends HttpExceptionOptions {
   /** The methods the resource supports, sent as `Allow` (RFC 9110 10.2.1). */
   allow?: string | readonly string[]
@@ -224,7 +234,12 @@ export class UnsupportedMediaType extends HttpClientError {
   }
 }
 
-/** Options of {@link RangeNotSatisfiable}. */
+/**
+ * Options of {@link RangeNotSatisfiable}.
+ *
+ * @example
+ * throw new RangeNotSatisfiable({ size: 1024 })
+ */
 export interface RangeNotSatisfiableOptions extends HttpExceptionOptions {
   /** The representation's length, sent as `Content-Range: bytes *\/size` (RFC 9110 14.4). */
   size?: number
@@ -346,7 +361,12 @@ export class PreconditionRequired extends HttpClientError {
   }
 }
 
-/** Options of {@link TooManyRequests} and `ServiceUnavailable`. */
+/**
+ * Options of {@link TooManyRequests} and `ServiceUnavailable`.
+ *
+ * @example
+ * throw new TooManyRequests({ retryAfter: 60 })
+ */
 export interface RetryAfterOptions extends HttpExceptionOptions {
   /** Seconds to wait, or the date to retry at, sent as `Retry-After` (RFC 9110 10.2.3). */
   retryAfter?: number | Date

@@ -2,10 +2,20 @@ import { type Context, HTTP_ERROR, type HttpErrorLike } from '@paste/core'
 import { type ErrorView, renderBody } from './render.js'
 import { statusText } from './statuses.js'
 
-/** What `new Headers()` accepts (a `Headers`, a record or a list of pairs). */
+/**
+ * What `new Headers()` accepts (a `Headers`, a record or a list of pairs).
+ *
+ * @example
+ * const headers: HeadersLike = { 'cache-control': 'no-store' }
+ */
 export type HeadersLike = ConstructorParameters<typeof Headers>[0]
 
-/** Options every HTTP exception takes. */
+/**
+ * Options every HTTP exception takes.
+ *
+ * @example
+ * const options: HttpExceptionOptions = { detail: 'No user 7', comment: 'users table', expose: true }
+ */
 export interface HttpExceptionOptions {
   /** Plain text added below the explanation (escaped when rendered). */
   detail?: string
@@ -19,7 +29,12 @@ export interface HttpExceptionOptions {
   cause?: unknown
 }
 
-/** A detail string, or the full options. */
+/**
+ * A detail string, or the full options.
+ *
+ * @example
+ * throw new NotFound('No user 7') // same as new NotFound({ detail: 'No user 7' })
+ */
 export type HttpExceptionInit = string | HttpExceptionOptions
 
 function options(init: HttpExceptionInit | undefined): HttpExceptionOptions {

@@ -1,4 +1,12 @@
-import { type App, createContext, HTTP_ERROR, isHttpError, pipe, silentLogger } from '@paste/core'
+import {
+  type App,
+  Context,
+  createContext,
+  HTTP_ERROR,
+  isHttpError,
+  pipe,
+  silentLogger,
+} from '@paste/core'
 import { matrix } from '@paste-tooling/testing'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
@@ -293,6 +301,26 @@ matrix(
     await b.body?.cancel()
   },
 )
+
+test('locations resolve against the URL the client sees (context), not the request URL', async () => {
+  // behind a proxy that strips /app: the server saw http://10.0.0.5:8080/edit, the client
+  // asked for https://example.com/app/edit; a relative location must lead back there
+  const request = new Request('http://10.0.0.5:8080/edit', { headers: plain.headers })
+  const context = new Context({
+    scheme: 'https',
+    host: 'example.com',
+    scriptName: '/app',
+    pathInfo: '/edit',
+  })
+  const app = pipe(() => {
+    throw new SeeOther('view?id=1')
+  }, httpExceptions())
+  const response = await app(request, context)
+  expect(response.headers.get('location')).toBe('https://example.com/app/view?id=1')
+  expect(await response.text()).toContain('https://example.com/app/view?id=1')
+  // without a context, toResponse falls back to the request URL
+  expect(new Found('/x').toResponse(request).headers.get('location')).toBe('http://10.0.0.5:8080/x')
+})
 
 matrix(
   'a branded error from another copy of the package is rendered',

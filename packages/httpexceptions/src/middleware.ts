@@ -1,6 +1,11 @@
 import { type Context, type HttpErrorLike, isHttpError, type Middleware } from '@paste/core'
 
-/** Options for {@link httpExceptions}. */
+/**
+ * Options for {@link httpExceptions}.
+ *
+ * @example
+ * pipe(app, httpExceptions({ logServerErrors: false, render: (e, req, ctx) => e.toResponse(req, ctx) }))
+ */
 export interface HttpExceptionsOptions {
   /** Log thrown 5xx exceptions (status, detail, comment, cause) with `context.logger.error`. @default true */
   logServerErrors?: boolean

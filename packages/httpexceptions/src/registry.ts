@@ -9,7 +9,12 @@ import {
 import * as redirect from './redirection.js'
 import * as server from './server.js'
 
-/** Every option any status class takes, for {@link httpError}. */
+/**
+ * Every option any status class takes, for {@link httpError}.
+ *
+ * @example
+ * throw httpError(303, { location: '/orders/42' })
+ */
 export interface HttpErrorOptions
   extends HttpExceptionOptions,
     client.UnauthorizedOptions,

@@ -11,6 +11,12 @@ export interface StatusText {
 
 const moved = 'The resource has been moved to'
 
+/**
+ * The title and explanation of every status this package models, by status code.
+ *
+ * @example
+ * STATUS_TEXT[404] // { title: 'Not Found', explanation: 'The resource could not be found.' }
+ */
 export const STATUS_TEXT: Readonly<Record<number, StatusText>> = {
   300: { title: 'Multiple Choices', explanation: 'The resource has several representations; see' },
   301: { title: 'Moved Permanently', explanation: moved },
@@ -127,7 +133,12 @@ export const STATUS_TEXT: Readonly<Record<number, StatusText>> = {
   },
 }
 
-/** The text for a status, with a generic fallback for unregistered codes in 300-599. */
+/**
+ * The text for a status, with a generic fallback for unregistered codes in 300-599.
+ *
+ * @example
+ * statusText(503).title // 'Service Unavailable'
+ */
 export function statusText(status: number): StatusText {
   const known = STATUS_TEXT[status]
   if (known) return known

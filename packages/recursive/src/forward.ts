@@ -1,4 +1,9 @@
-/** What a subrequest (forward or include) carries over and changes. */
+/**
+ * What a subrequest (forward or include) carries over and changes.
+ *
+ * @example
+ * throw new ForwardRequest('/errors/404', { status: 404, keepHeaders: ['accept'], headers: { 'x-original': '/x' } })
+ */
 export interface ForwardInit {
   /** The subrequest's method. @default 'GET' */
   method?: string
@@ -13,13 +18,23 @@ export interface ForwardInit {
   status?: number
 }
 
-/** What an internal redirect changes; everything else is the original request's. */
+/**
+ * What an internal redirect changes; everything else is the original request's.
+ *
+ * @example
+ * throw new InternalRedirect('/form', { status: 422 })
+ */
 export interface RedirectInit {
   /** The status the final response gets. @default the redirected response's own */
   status?: number
 }
 
-/** The brand of a thrown forward, shared by every copy of this package. */
+/**
+ * The brand of a thrown forward, shared by every copy of this package.
+ *
+ * @example
+ * const forward = { [FORWARD]: true, path: '/login', init: {}, preserve: false }
+ */
 export const FORWARD: unique symbol = Symbol.for('@paste/recursive.forward') as never
 
 /**
@@ -62,7 +77,12 @@ export class InternalRedirect extends ForwardRequest {
   }
 }
 
-/** Tells whether a thrown value is a forward (from any copy of this package). */
+/**
+ * Tells whether a thrown value is a forward (from any copy of this package).
+ *
+ * @example
+ * try { return await app(request, context) } catch (e) { if (!isForwardRequest(e)) throw e }
+ */
 export function isForwardRequest(value: unknown): value is ForwardRequest {
   return (
     typeof value === 'object' &&

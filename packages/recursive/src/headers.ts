@@ -3,6 +3,9 @@
  * list is explicit, and headers that describe the original body, its framing, or make the
  * answer conditional or partial are never carried (RFC 9110 sections 8.6, 13.1, 14.2):
  * an error page must not answer 304 or 206 for the original request's validators.
+ *
+ * @example
+ * recursive({ keepHeaders: [...DEFAULT_KEEP_HEADERS, 'x-request-id'] })
  */
 export const DEFAULT_KEEP_HEADERS: readonly string[] = Object.freeze([
   'accept',

@@ -13,7 +13,12 @@ export {
 export { DEFAULT_KEEP_HEADERS } from './headers.js'
 export { type Forwarder, forwarderKey, type Included } from './session.js'
 
-/** Options for {@link recursive}. */
+/**
+ * Options for {@link recursive}.
+ *
+ * @example
+ * pipe(app, recursive({ keepHeaders: ['accept', 'cookie'], maxDepth: 8, maxIncludeBytes: 1 << 20 }))
+ */
 export interface RecursiveOptions {
   /**
    * Request headers a forward or include copies from the original request (lower-case

@@ -5,14 +5,25 @@ import { checkKeepHeaders, subrequestHeaders } from './headers.js'
 import { readText } from './read.js'
 import { parseTarget } from './target.js'
 
-/** A response fetched with {@link Forwarder.include}, read whole. */
+/**
+ * A response fetched with {@link Forwarder.include}, read whole.
+ *
+ * @example
+ * const { status, body } = await context.require(forwarderKey).include('/fragments/nav')
+ */
 export interface Included {
   status: number
   headers: Headers
   body: string
 }
 
-/** What `recursive()` puts in the context for the apps below it. */
+/**
+ * What `recursive()` puts in the context for the apps below it.
+ *
+ * @example
+ * const forwarder: Forwarder = context.require(forwarderKey)
+ * return forwarder.forward('/login')
+ */
 export interface Forwarder {
   /** Answers with another path's response (a GET subrequest without the original body). */
   forward(path: string, init?: ForwardInit): Promise<Response>

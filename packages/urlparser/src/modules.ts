@@ -5,13 +5,24 @@
 import { pathToFileURL } from 'node:url'
 import type { App, Context, Logger } from '@paste/core'
 
-/** Builds an App for a file (Paste's constructors), or `undefined` if it cannot. */
+/**
+ * Builds an App for a file (Paste's constructors), or `undefined` if it cannot.
+ *
+ * @example
+ * urlParser(root, { constructors: { '.txt': (file) => fileApp(file, { contentType: 'text/plain' }) } })
+ */
 export type Constructor = (
   filename: string,
   context: Context,
 ) => App | undefined | Promise<App | undefined>
 
-/** What a directory's hook module may export (Paste's `__init__.py` hooks). */
+/**
+ * What a directory's hook module may export (Paste's `__init__.py` hooks).
+ *
+ * @example
+ * // _urlparser.js in a served directory
+ * export const notFound = () => new Response('nothing here', { status: 404 })
+ */
 export interface DirectoryHooks {
   /** Runs first for every request in this directory; may return a changed context (urlparser_hook). */
   hook?: (request: Request, context: Context) => Context | undefined | Promise<Context | undefined>

@@ -5,7 +5,12 @@ import type { App } from '@paste/core'
 import { isInside } from '@paste/fileapp'
 import { type StaticParserOptions, staticParser } from './static.js'
 
-/** Options for {@link packageParser}. */
+/**
+ * Options for {@link packageParser}.
+ *
+ * @example
+ * packageParser('some-package', 'public', { from: import.meta.dirname, precompressed: ['br'] })
+ */
 export interface PackageParserOptions extends StaticParserOptions {
   /** Where the package is looked up from, as Node would from a module in this directory. @default process.cwd() */
   from?: string

@@ -14,7 +14,12 @@ import {
 import { negotiateEncoding } from '@paste/request'
 import { movedPermanently, slashLocation } from './location.js'
 
-/** Options for {@link staticParser}. */
+/**
+ * Options for {@link staticParser}.
+ *
+ * @example
+ * staticParser('./public', { index: ['index.html'], redirect: true, precompressed: ['br', 'gzip'] })
+ */
 export interface StaticParserOptions extends DirectoryAppOptions {
   /** Files served for a directory URL ending in `/`, first found wins; `[]` for none. @default ['index.html'] */
   index?: readonly string[]

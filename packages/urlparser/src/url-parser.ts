@@ -7,7 +7,12 @@ import { movedPermanently, slashLocation } from './location.js'
 import type { Constructor, DirectoryHooks } from './modules.js'
 import { type StaticParserOptions, staticFiles } from './static.js'
 
-/** Options for {@link urlParser}. */
+/**
+ * Options for {@link urlParser}.
+ *
+ * @example
+ * urlParser('./site', { moduleExtensions: ['.js', '.mjs'], hideExtensions: ['.json'] })
+ */
 export interface UrlParserOptions extends Omit<StaticParserOptions, 'index' | 'redirect'> {
   /** Base names tried for a directory URL ending in `/`. @default ['index', 'Index', 'main', 'Main'] */
   indexNames?: readonly string[]
