@@ -10,6 +10,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createContext } from '@paste/core'
 import { matrix } from '@paste-tooling/testing'
 import { afterAll, describe, expect, test } from 'vitest'
 import { dataApp, directoryApp, fileApp } from './index.js'
@@ -384,6 +385,29 @@ describe('directoryApp (test_dir)', () => {
       const missing = await fetch('/missing', { method: 'POST', body: 'x' })
       expect(missing.status).toBe(404)
       await missing.arrayBuffer()
+    },
+  )
+  matrix(
+    'HEAD of a missing or refused name: the status and headers, no body',
+    () => directoryApp(root),
+    async (fetch) => {
+      for (const [path, status] of [
+        ['/missing', 404],
+        ['/.env', 404],
+        ['/escape', 404],
+      ] as const) {
+        const r = await fetch(path, { method: 'HEAD' })
+        expect(r.status, path).toBe(status)
+        expect(r.headers.get('content-type'), path).toBe('text/plain; charset=utf-8')
+        expect(await r.text(), path).toBe('')
+      }
+      const missing = fileApp(join(root, 'nothing'))
+      const r = await missing(
+        new Request('http://localhost/', { method: 'HEAD' }),
+        createContext(new Request('http://localhost/')),
+      )
+      expect(r.status).toBe(404)
+      expect(r.body).toBeNull()
     },
   )
   matrix(

@@ -22,7 +22,8 @@ export function fileApp(path: string, options: FileAppOptions = {}): App {
     if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed()
     const meta = await files.stat(file, wantsFresh(request))
     // a missing or unreadable file: 404 / 403, without its path
-    if (meta.kind !== 'file') return clientError(meta.kind === 'missing' ? meta.status : 404)
+    if (meta.kind !== 'file')
+      return clientError(meta.kind === 'missing' ? meta.status : 404, request)
     return files.respond(request, context.signal, meta.file)
   }
 }
@@ -63,13 +64,13 @@ export function directoryApp(root: string, options: DirectoryAppOptions = {}): A
       }
     }
     // a name that cannot be a plain entry of the directory: refused, nothing read
-    if (!target.ok) return clientError(target.status)
+    if (!target.ok) return clientError(target.status, request)
     const meta = await files.stat(target.path, wantsFresh(request))
     // directories and missing files are not served
     if (meta.kind !== 'file' || target.trailingSlash)
-      return clientError(meta.kind === 'missing' ? meta.status : 404)
+      return clientError(meta.kind === 'missing' ? meta.status : 404, request)
     // a symlink leading out of the root
-    if (!guard(meta.file.realPath)) return clientError(404)
+    if (!guard(meta.file.realPath)) return clientError(404, request)
     // the file exists: only GET and HEAD read it (a missing one stays 404 for any method)
     if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed()
     return files.respond(request, context.signal, meta.file)

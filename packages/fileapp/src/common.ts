@@ -18,14 +18,15 @@ export function methodNotAllowed(): Response {
 }
 
 /**
- * A plain client error carrying nothing of the request (no path, no URL).
+ * A plain client error carrying nothing of the request (no path, no URL). Given the request,
+ * a HEAD gets the same headers and no body (RFC 9110 section 9.3.2).
  *
  * @example
- * if (!target.ok) return clientError(target.status)
+ * if (!target.ok) return clientError(target.status, request)
  */
-export function clientError(status: 400 | 403 | 404): Response {
+export function clientError(status: 400 | 403 | 404, request?: Request): Response {
   const text = status === 400 ? 'Bad Request' : status === 403 ? 'Forbidden' : 'Not Found'
-  return new Response(`${text}\n`, {
+  return new Response(request?.method === 'HEAD' ? null : `${text}\n`, {
     status,
     headers: { 'content-type': 'text/plain; charset=utf-8' },
   })

@@ -63,11 +63,11 @@ export function staticApp(shared: Shared, path: string): App {
   return async function staticFile(request, context) {
     // a file has no sub-paths (Paste's error_extra_path); an index file is reached as `dir/`
     const asIndex = context.pathInfo === '/' && context.get(indexKey) === true
-    if (context.pathInfo !== '' && !asIndex) return clientError(404)
+    if (context.pathInfo !== '' && !asIndex) return clientError(404, request)
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return new Response('Method Not Allowed\n', { status: 405, headers: { allow: 'GET, HEAD' } })
     const meta = await shared.statics.files.stat(path, wantsFresh(request))
-    if (meta.kind !== 'file') return clientError(404)
+    if (meta.kind !== 'file') return clientError(404, request)
     return shared.statics.serve(request, context, meta.file)
   }
 }

@@ -86,6 +86,37 @@ matrix(
   },
 )
 
+matrix(
+  'HEAD mirrors GET without a body: files, revalidation, the directory redirect, 404',
+  () => staticParser(`${fixtures}find_file`),
+  async (fetch) => {
+    const get = await fetch('/index.txt')
+    const getBody = await get.text()
+    const head = await fetch('/index.txt', { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    for (const name of ['content-type', 'content-length', 'etag', 'last-modified'])
+      expect(head.headers.get(name), name).toBe(get.headers.get(name))
+    expect(Number(head.headers.get('content-length'))).toBe(
+      new TextEncoder().encode(getBody).length,
+    )
+    expect(await head.text()).toBe('')
+    const etag = head.headers.get('etag')!
+    const revalidated = await fetch('/index.txt', {
+      method: 'HEAD',
+      headers: { 'if-none-match': etag },
+    })
+    expect(revalidated.status).toBe(304)
+    expect(revalidated.headers.get('etag')).toBe(etag)
+    const dir = await fetch('/dir%20with%20spaces', { method: 'HEAD' })
+    expect(dir.status).toBe(301)
+    expect(dir.headers.get('location')).toBe('/dir%20with%20spaces/')
+    expect(await dir.text()).toBe('')
+    const missing = await fetch('/nothing-here.txt', { method: 'HEAD' })
+    expect(missing.status).toBe(404)
+    expect(await missing.text()).toBe('')
+  },
+)
+
 describe('precompressed siblings', () => {
   const root = mkdtempSync(join(tmpdir(), 'paste-precompressed-'))
   const js = 'console.log("hello");\n'.repeat(100)

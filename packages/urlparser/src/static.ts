@@ -92,29 +92,31 @@ export function staticParser(
   // a directory: 405 unless GET/HEAD, the slash redirect (Paste's add_slash), or its index file
   async function directory(request: Request, context: Context, path: string, slash: boolean) {
     if (!readable(request)) return methodNotAllowed()
-    if (!slash) return redirect ? movedPermanently(slashLocation(context)) : clientError(404)
+    if (!slash)
+      return redirect ? movedPermanently(slashLocation(context)) : clientError(404, request)
     for (const name of index) {
       const candidate = await files.stat(`${path}/${name}`, wantsFresh(request))
       if (candidate.kind === 'file' && allowed(candidate.file.realPath))
         return serve(request, context, candidate.file)
     }
-    return clientError(404) // no index file: no listings
+    return clientError(404, request) // no index file: no listings
   }
   return async function staticParser(request, context) {
     // the mount point itself
     if (context.pathInfo === '') return directory(request, context, dir, false)
     const target = resolveInside(dir, context.pathInfo, resolveOptions)
     // a name that cannot be a plain entry of the directory: refused before any file access
-    if (!target.ok) return clientError(target.status)
+    if (!target.ok) return clientError(target.status, request)
     const meta = await files.stat(target.path, wantsFresh(request))
     // nothing here (whatever the method, so cascade can try the next app)
-    if (meta.kind === 'missing') return clientError(meta.status)
+    if (meta.kind === 'missing') return clientError(meta.status, request)
     // a symlink (file or directory) leading out of the root
-    if (!allowed(meta.kind === 'file' ? meta.file.realPath : meta.realPath)) return clientError(404)
+    if (!allowed(meta.kind === 'file' ? meta.file.realPath : meta.realPath))
+      return clientError(404, request)
     if (meta.kind === 'directory')
       return directory(request, context, target.path, target.trailingSlash)
     // a file named with a trailing slash is not that file
-    if (target.trailingSlash) return clientError(404)
+    if (target.trailingSlash) return clientError(404, request)
     // the file exists: only GET and HEAD read it
     if (!readable(request)) return methodNotAllowed()
     return serve(request, context, meta.file)

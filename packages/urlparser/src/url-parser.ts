@@ -80,7 +80,7 @@ function directoryParser(shared: Shared, dir: string): App {
       // not_found_hook, once per directory: a re-dispatch that misses again is a plain 404
       if (hooks.notFound && ctx.get(notFoundKey) !== self)
         return hooks.notFound(request, ctx.with(notFoundKey, self), self)
-      return clientError(found?.status ?? 404)
+      return clientError(found?.status ?? 404, request)
     }
     // urlparser_wrap
     if (hooks.wrap) return hooks.wrap(found.app, request, found.ctx)
