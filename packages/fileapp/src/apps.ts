@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
-import type { App } from '@paste/core'
+import type { App, Context } from '@paste/core'
 import { clientError, methodNotAllowed, rootGuard, wantsFresh } from './common.js'
+import type { Meta } from './meta.js'
 import { type DotfilePolicy, type Resolved, resolveInside } from './resolve.js'
 import { createFileServer, type ServeFileOptions } from './server.js'
 
@@ -17,20 +18,29 @@ export interface FileAppOptions extends ServeFileOptions {}
 export function fileApp(path: string, options: FileAppOptions = {}): App {
   const file = resolve(path)
   const files = createFileServer(options)
-  return async function fileApp(request, context) {
-    // only GET and HEAD read a file (Paste: 405 with Allow)
-    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed()
-    const meta = await files.stat(file, wantsFresh(request))
+  const serve = (request: Request, context: Context, meta: Meta): Response => {
     // a missing or unreadable file: 404 / 403, without its path
     if (meta.kind !== 'file')
       return clientError(meta.kind === 'missing' ? meta.status : 404, request)
     return files.respond(request, context.signal, meta.file)
+  }
+  return function fileApp(request, context) {
+    // only GET and HEAD read a file (Paste: 405 with Allow)
+    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed()
+    const meta = files.stat(file, wantsFresh(request))
+    // cached metadata answers synchronously: no promise for the usual request
+    return meta instanceof Promise
+      ? meta.then((m) => serve(request, context, m))
+      : serve(request, context, meta)
   }
 }
 
 /** Most request paths whose resolution a directoryApp remembers, and the longest one. */
 const RESOLVED_MAX = 1024
 const RESOLVED_KEY_MAX = 256
+
+/** A request path that resolved to a name inside the root. */
+type Found = Extract<Resolved, { ok: true }>
 
 /** Options for {@link directoryApp}. */
 export interface DirectoryAppOptions extends ServeFileOptions {
@@ -54,7 +64,17 @@ export function directoryApp(root: string, options: DirectoryAppOptions = {}): A
   const resolveOptions = { dotfiles: options.dotfiles ?? 'ignore' } as const
   // resolveInside is pure: its answers for recent paths are kept (bounded, emptied when full)
   const resolved = new Map<string, Resolved>()
-  return async function directoryApp(request, context) {
+  const serve = (request: Request, context: Context, target: Found, meta: Meta): Response => {
+    // directories and missing files are not served
+    if (meta.kind !== 'file' || target.trailingSlash)
+      return clientError(meta.kind === 'missing' ? meta.status : 404, request)
+    // a symlink leading out of the root
+    if (!guard(meta.file.realPath)) return clientError(404, request)
+    // the file exists: only GET and HEAD read it (a missing one stays 404 for any method)
+    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed()
+    return files.respond(request, context.signal, meta.file)
+  }
+  return function directoryApp(request, context) {
     let target = resolved.get(context.pathInfo)
     if (target === undefined) {
       target = resolveInside(dir, context.pathInfo, resolveOptions)
@@ -65,14 +85,11 @@ export function directoryApp(root: string, options: DirectoryAppOptions = {}): A
     }
     // a name that cannot be a plain entry of the directory: refused, nothing read
     if (!target.ok) return clientError(target.status, request)
-    const meta = await files.stat(target.path, wantsFresh(request))
-    // directories and missing files are not served
-    if (meta.kind !== 'file' || target.trailingSlash)
-      return clientError(meta.kind === 'missing' ? meta.status : 404, request)
-    // a symlink leading out of the root
-    if (!guard(meta.file.realPath)) return clientError(404, request)
-    // the file exists: only GET and HEAD read it (a missing one stays 404 for any method)
-    if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed()
-    return files.respond(request, context.signal, meta.file)
+    const found = target
+    const meta = files.stat(found.path, wantsFresh(request))
+    // cached metadata answers synchronously: no promise for the usual request
+    return meta instanceof Promise
+      ? meta.then((m) => serve(request, context, found, m))
+      : serve(request, context, found, meta)
   }
 }

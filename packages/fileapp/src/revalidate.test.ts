@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { matrix } from '@paste-tooling/testing'
-import { afterAll, expect } from 'vitest'
+import { afterAll, expect, test } from 'vitest'
 import { directoryApp } from './index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'paste-revalidate-'))
@@ -53,3 +53,18 @@ matrix(
     }
   },
 )
+
+test('cached metadata answers synchronously (no promise), a cold cache with a promise', async () => {
+  const { createContext } = await import('@paste/core')
+  const app = directoryApp(dir)
+  const call = () => {
+    const request = new Request('http://localhost/a.txt')
+    return app(request, createContext(request))
+  }
+  const cold = call()
+  expect(cold).toBeInstanceOf(Promise)
+  expect((await cold).status).toBe(200)
+  const warm = call()
+  expect(warm).toBeInstanceOf(Response)
+  expect(await (warm as Response).text()).toBe('a'.repeat(1000))
+})
