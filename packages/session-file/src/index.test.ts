@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { inspect } from 'node:util'
 import { type App, pipe, silentLogger } from '@paste/core'
 import { createSessionId, getSession, session } from '@paste/session'
 import { storeConformance } from '@paste/session/conformance'
-import { matrix } from '@paste-tooling/testing'
+import { inProcessFetch, matrix } from '@paste-tooling/testing'
 import { describe, expect, test } from 'vitest'
 import { rec, recorder, tempDir } from '../test/helpers.js'
 import { fileStore } from './index.js'
@@ -112,6 +113,41 @@ describe('files', () => {
       await new Promise((resolve) => setTimeout(resolve, 20))
     expect(readdirSync(dir)).not.toContain(`${old}.json`)
     expect(await store.length()).toBe(1)
+  })
+
+  test('file-system errors leave the store without the session id in them (they get logged)', async () => {
+    const dir = tempDir()
+    const store = fileStore({ dir, logger: silentLogger })
+    const id = createSessionId()
+    await store.set(id, rec({ a: 1 }), { ttl: 60_000 })
+    // a directory where the session file should be: rename and read fail for real (EISDIR...)
+    rmSync(join(dir, `${id}.json`))
+    mkdirSync(join(dir, `${id}.json`, 'blocker'), { recursive: true })
+    const failures = [
+      await store.get(id).catch((e: unknown) => e),
+      await store.set(id, rec({ a: 2 }), { ttl: 60_000 }).catch((e: unknown) => e),
+    ]
+    for (const error of failures) {
+      expect(error).toBeInstanceOf(Error)
+      expect((error as NodeJS.ErrnoException).code).toMatch(/^E[A-Z]+$/)
+      const printed = inspect(error)
+      expect(printed).not.toContain(id)
+    }
+    expect((failures[1] as NodeJS.ErrnoException).path).toContain(`${id.slice(0, 6)}…`)
+
+    // through the middleware: a 503, and the logged error has no session id
+    const logged: unknown[] = []
+    const log = (_m: string, details?: unknown) => void logged.push(details)
+    const app = pipe(async (_r: Request, context) => {
+      ;(await getSession(context)).get('a')
+      return new Response('ok')
+    }, session({ store }))
+    const response = await inProcessFetch(app, {
+      logger: { error: log, warn: log, info: log, debug: log },
+    })('/', { headers: { cookie: `sid=${id}` } })
+    expect(response.status).toBe(503)
+    expect(inspect(logged, { depth: 10 })).toMatch(/EISDIR|ENOTEMPTY|EEXIST/)
+    expect(inspect(logged, { depth: 10 })).not.toContain(id)
   })
 
   test('bad options throw a TypeError naming the option', () => {

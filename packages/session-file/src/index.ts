@@ -43,6 +43,23 @@ function fail(message: string): never {
   throw new TypeError(`@paste/session-file: ${message}`)
 }
 
+/**
+ * File-system errors name their files (`open '/dir/<id>.json'`), and a file name carries the
+ * session id, a bearer secret. The session middleware logs store errors, so the id is cut to
+ * the same short prefix the corrupt-file warning shows before an error leaves the store.
+ */
+function redactId<T>(id: string, run: () => Promise<T>): Promise<T> {
+  return run().catch((error: unknown) => {
+    if (typeof error === 'object' && error !== null) {
+      const fields = error as Record<string, unknown>
+      for (const field of ['message', 'stack', 'path', 'dest'])
+        if (typeof fields[field] === 'string')
+          fields[field] = (fields[field] as string).replaceAll(id, `${id.slice(0, 6)}…`)
+    }
+    throw error
+  })
+}
+
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`${name} must be a number >= 0`)
@@ -145,42 +162,46 @@ export function fileStore(options: FileStoreOptions): FileStore {
   const store: FileStore = {
     async get(id) {
       if (!isValidSessionId(id)) return undefined
-      return (await read(id))?.record
+      return (await redactId(id, () => read(id)))?.record
     },
     async set(id, record, { ttl, expectedVersion }) {
       pathOf(id)
       await ensureDir()
-      const written = await withLock(id, async () => {
-        if (
-          expectedVersion !== undefined &&
-          ((await read(id))?.record.version ?? 0) !== expectedVersion
-        )
-          return false
-        await write(id, record, ttl)
-        return true
-      })
+      const written = await redactId(id, () =>
+        withLock(id, async () => {
+          if (
+            expectedVersion !== undefined &&
+            ((await read(id))?.record.version ?? 0) !== expectedVersion
+          )
+            return false
+          await write(id, record, ttl)
+          return true
+        }),
+      )
       maybeCleanup()
       return written
     },
     async destroy(id) {
       if (!isValidSessionId(id)) return
       await ensureDir()
-      await withLock(id, () => fs.rm(pathOf(id), { force: true }))
+      await redactId(id, () => withLock(id, () => fs.rm(pathOf(id), { force: true })))
     },
     async touch(id, { ttl, touchedAt }) {
       if (!isValidSessionId(id)) return
       await ensureDir()
-      await withLock(id, async () => {
-        const current = await read(id)
-        if (current) await write(id, { ...current.record, touchedAt }, ttl)
-      })
+      await redactId(id, () =>
+        withLock(id, async () => {
+          const current = await read(id)
+          if (current) await write(id, { ...current.record, touchedAt }, ttl)
+        }),
+      )
     },
     async clear() {
       for (const id of await ids()) await store.destroy(id)
     },
     async length() {
       let n = 0
-      for (const id of await ids()) if (await read(id)) n++
+      for (const id of await ids()) if (await redactId(id, () => read(id))) n++
       return n
     },
     cleanup() {
@@ -205,11 +226,13 @@ export function fileStore(options: FileStoreOptions): FileStore {
   async function sweep(): Promise<number> {
     let removed = 0
     for (const id of await ids()) {
-      const gone = await withLock(id, async () => {
-        if (await read(id)) return false
-        await fs.rm(pathOf(id), { force: true })
-        return true
-      })
+      const gone = await redactId(id, () =>
+        withLock(id, async () => {
+          if (await read(id)) return false
+          await fs.rm(pathOf(id), { force: true })
+          return true
+        }),
+      )
       if (gone) removed++
     }
     for (const name of await fs.readdir(dir).catch(() => [] as string[])) {

@@ -1,7 +1,8 @@
+import { inspect } from 'node:util'
 import { type App, pipe, silentLogger } from '@paste/core'
 import { createSessionId, getSession, session } from '@paste/session'
 import { storeConformance } from '@paste/session/conformance'
-import { matrix } from '@paste-tooling/testing'
+import { inProcessFetch, matrix } from '@paste-tooling/testing'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type RedisServer, startRedis } from '../test/redis-server.js'
@@ -100,6 +101,50 @@ describe('redisStore', () => {
     await s.destroy('../x')
     await expect(s.set('../x', rec({}), { ttl: 1000 })).rejects.toThrow(/malformed session id/)
     expect(await admin.get('m:../x')).toBe('victim')
+  })
+
+  test('store errors carry neither the session id nor the session data (they get logged)', async () => {
+    const s = store('leak:')
+    const id = createSessionId()
+    // a key of the wrong type makes every command on it fail with a Redis ReplyError
+    await admin.set(`leak:${id}`, 'not a hash')
+    const failures = [
+      await s.get(id).catch((e: unknown) => e),
+      await s
+        .set(id, rec({ secret: 'hunter2' }, 1), { ttl: 1000, expectedVersion: 0 })
+        .catch((e: unknown) => e),
+      await s.touch(id, { ttl: 1000, touchedAt: 1 }).catch((e: unknown) => e),
+    ]
+    for (const error of failures) {
+      expect(error).toBeInstanceOf(Error)
+      expect((error as Error).message).toMatch(/WRONGTYPE/)
+      // what a console logger prints: the error with its own properties
+      const printed = inspect(error, { depth: 10 })
+      expect(printed).not.toContain(id)
+      expect(printed).not.toContain('hunter2')
+    }
+    expect((failures[1] as { command?: unknown }).command).toEqual({
+      name: expect.stringMatching(/^eval/),
+    })
+
+    // and through the middleware: a 503, and a log line without the id
+    const logged: unknown[] = []
+    const log = (_m: string, details?: unknown) => void logged.push(details)
+    const logger = { error: log, warn: log, info: log, debug: log }
+    const app = pipe(
+      async (_r: Request, context) => {
+        ;(await getSession(context)).get('x')
+        return new Response('ok')
+      },
+      session({ store: s }),
+    )
+    const response = await inProcessFetch(app, { logger })('/', {
+      headers: { cookie: `sid=${id}` },
+    })
+    expect(response.status).toBe(503)
+    expect(logged.length).toBeGreaterThan(0)
+    expect(inspect(logged, { depth: 10 })).toMatch(/WRONGTYPE/)
+    expect(inspect(logged, { depth: 10 })).not.toContain(id)
   })
 
   test('bad options throw a TypeError naming the option', () => {

@@ -90,12 +90,41 @@ function watch(client: Redis | Cluster, logger: Logger): void {
   client.on('error', (error: unknown) => {
     if (down) return
     down = true
-    logger.error('@paste/session-redis: Redis connection error; reconnecting', { error })
+    logger.error('@paste/session-redis: Redis connection error; reconnecting', {
+      error: redact(error),
+    })
   })
   client.on('ready', () => {
     if (down) logger.info('@paste/session-redis: Redis connection restored')
     down = false
   })
+}
+
+/**
+ * Strips the command arguments ioredis attaches to its errors (`error.command.args`): they hold
+ * the key, which carries the session id (a bearer secret), and for a write the session data.
+ * The session middleware logs store errors, and a logger that prints the error object would
+ * print them too. The command name stays, for diagnosis.
+ */
+function redact(error: unknown): unknown {
+  const seen = new Set<object>()
+  for (let e = error; typeof e === 'object' && e !== null && !seen.has(e); ) {
+    seen.add(e)
+    const node = e as { command?: { name?: unknown }; lastNodeError?: unknown; cause?: unknown }
+    if (typeof node.command === 'object' && node.command !== null)
+      node.command = { name: node.command.name }
+    e = node.lastNodeError ?? node.cause
+  }
+  return error
+}
+
+/** Runs a store operation; its errors leave without session ids or data ({@link redact}). */
+async function guarded<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (error) {
+    throw redact(error)
+  }
 }
 
 // MATCH uses glob syntax: escape its special characters in the prefix
@@ -153,28 +182,35 @@ export function redisStore(options: RedisStoreOptions = {}): RedisStore {
 
   return {
     client,
-    async get(id) {
-      if (!isValidSessionId(id)) return undefined
-      return decode(await client.hgetall(key(id)))
+    get(id) {
+      return guarded(async () =>
+        isValidSessionId(id) ? decode(await client.hgetall(key(id))) : undefined,
+      )
     },
-    async set(id, record, { ttl, expectedVersion }) {
+    set(id, record, { ttl, expectedVersion }) {
       const json = JSON.stringify(record.data)
       const expected = expectedVersion === undefined ? '' : String(expectedVersion)
       const args = [expected, record.version, json, record.createdAt, record.touchedAt, ttlMs(ttl)]
-      return (await scripts.pasteSessionSet(key(id), ...args)) === 1
+      return guarded(async () => (await scripts.pasteSessionSet(key(id), ...args)) === 1)
     },
-    async destroy(id) {
-      if (isValidSessionId(id)) await client.del(key(id))
+    destroy(id) {
+      return guarded(async () => {
+        if (isValidSessionId(id)) await client.del(key(id))
+      })
     },
-    async touch(id, { ttl, touchedAt }) {
-      if (isValidSessionId(id)) await scripts.pasteSessionTouch(key(id), touchedAt, ttlMs(ttl))
+    touch(id, { ttl, touchedAt }) {
+      return guarded(async () => {
+        if (isValidSessionId(id)) await scripts.pasteSessionTouch(key(id), touchedAt, ttlMs(ttl))
+      })
     },
-    async clear() {
+    clear() {
       // one key per DEL: keys of a cluster live in different slots
-      for (const k of await keys()) await client.del(k)
+      return guarded(async () => {
+        for (const k of await keys()) await client.del(k)
+      })
     },
     async length() {
-      return (await keys()).length
+      return (await guarded(keys)).length
     },
     async close() {
       if (owned) await client.quit().catch(() => client.disconnect())
