@@ -124,6 +124,59 @@ matrix(
   },
 )
 
+describe('hostile requests', () => {
+  /** An error page that honours validators and ranges, as a file app would. */
+  const conditionalPage: App = (request, context) => {
+    if (context.pathInfo !== '/errors/404') return text(`missing ${context.pathInfo}`, 404)
+    const headers = { etag: '"page"', 'content-type': 'text/html' }
+    if (request.headers.get('if-none-match') !== null)
+      return new Response(null, { status: 304, headers })
+    if (request.headers.get('if-match') !== null && request.headers.get('if-match') !== '"page"')
+      return new Response(null, { status: 412, headers })
+    if (request.headers.get('range') === 'bytes=0-1')
+      return new Response('<h', {
+        status: 206,
+        headers: { ...headers, 'content-range': 'bytes 0-1/22' },
+      })
+    return new Response('<h1>Nothing here</h1>\n', { headers })
+  }
+  matrix(
+    "the client's validators and ranges cannot turn the error page into a 304, 412 or 206",
+    () => pipe(conditionalPage, errorDocument({ 404: '/errors/404' })),
+    async (fetch) => {
+      for (const headers of [
+        { 'if-none-match': '*' },
+        { 'if-none-match': '"page"' },
+        { 'if-match': '"other"' },
+        { range: 'bytes=0-1' },
+        { range: 'bytes=0-1', 'if-range': '"page"' },
+      ]) {
+        const res = await fetch('/secret/../x', { headers })
+        const label = JSON.stringify(headers)
+        expect(res.status, label).toBe(404)
+        expect(res.headers.get('content-range'), label).toBeNull()
+        expect(await res.text(), label).toBe('<h1>Nothing here</h1>\n')
+      }
+    },
+  )
+  matrix(
+    'a request for the error page itself, spelled differently, is no loop and no 500',
+    () =>
+      pipe(
+        (_r: Request, c: Context) => text(`missing ${c.pathInfo}`, 404),
+        errorDocument({ 404: '/errors/404' }),
+      ),
+    async (fetch) => {
+      for (const path of ['/errors/404', '/errors/./404', '/errors//404', '/x/../errors/404']) {
+        const res = await fetch(path)
+        expect(res.status, path).toBe(404)
+        expect(await res.text(), path).toBe('missing /errors/404')
+      }
+    },
+    quiet,
+  )
+})
+
 describe('callbacks', () => {
   matrix(
     'errorDocument.custom forwards where the callback says',
