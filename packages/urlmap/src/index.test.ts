@@ -167,6 +167,28 @@ describe('domains and ports (in process and through the server with raw Host hea
     expect(response.text).toBe(expected)
   })
 
+  test('an explicit domain beats a wildcard one with a longer prefix', async () => {
+    const map = urlMap({
+      'http://*.example.com/blog': echo('wild-blog'),
+      'http://www.example.com/': echo('explicit-root'),
+      '/blog': echo('any-blog'),
+    })
+    const get = async (host: string, path: string) => {
+      const request = new Request(`http://localhost${path}`, { headers: { host } })
+      return (await map(request, createContext(request))).text()
+    }
+    expect(await get('www.example.com', '/blog')).toBe(
+      'explicit-root script_name="" path_info="/blog"',
+    )
+    expect(await get('WWW.Example.com:80', '/blog')).toBe(
+      'explicit-root script_name="" path_info="/blog"',
+    )
+    expect(await get('a.example.com', '/blog/x')).toBe(
+      'wild-blog script_name="/blog" path_info="/x"',
+    )
+    expect(await get('example.com', '/blog')).toBe('any-blog script_name="/blog" path_info=""')
+  })
+
   test('the default port follows the scheme', async () => {
     const map = urlMap({ 'domain example.com port 443 /': echo('tls'), '/': echo('other') })
     const https = new Context({ scheme: 'https', host: 'example.com', pathInfo: '/' })
