@@ -234,3 +234,30 @@ describe('negotiateEncoding properties', () => {
     )
   })
 })
+
+describe('negotiateMediaType: parsed headers and offers are remembered', () => {
+  const browser =
+    'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8'
+  test('the same header gives the same answer for different offers, again and again', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(negotiateMediaType(browser, ['application/json', 'text/html'])).toBe('text/html')
+      expect(negotiateMediaType(browser, ['application/json', 'application/xml'])).toBe(
+        'application/xml',
+      )
+      expect(negotiateMediaType(browser, ['application/json'])).toBe('application/json')
+      expect(negotiateMediaType('application/json;q=0', ['application/json'])).toBeUndefined()
+    }
+  })
+  test('more distinct headers than the cache holds: every answer still right', () => {
+    for (let i = 0; i < 600; i++) {
+      const header = `text/x-${i};q=0.5, application/json;q=0.${(i % 9) + 1}`
+      const want = (i % 9) + 1 > 5 ? 'application/json' : `text/x-${i}`
+      expect(negotiateMediaType(header, [`text/x-${i}`, 'application/json'])).toBe(want)
+    }
+  })
+  test('a very long header is parsed each time (not kept) and still answered', () => {
+    const long = `${'text/x-y;q=0.1, '.repeat(100)}application/json`
+    expect(negotiateMediaType(long, ['text/x-y', 'application/json'])).toBe('application/json')
+    expect(negotiateMediaType(long, ['text/x-y'])).toBe('text/x-y')
+  })
+})

@@ -54,12 +54,49 @@ export function negotiateMediaType(
   accept: string | null | undefined,
   available: readonly string[],
 ): string | undefined {
-  const entries = parseAccept(accept).filter((r) => r.value !== '')
-  if (entries.length === 0) return available[0]
-  const offers = available.map(parseOffer)
-  const ranges = entries.map((e) => ({ ...e, media: splitMediaType(e.value, e.params) }))
+  const ranges = mediaRanges(accept)
+  if (ranges.length === 0) return available[0]
+  const offers = available.map(offerOf)
   const i = pickBest(offers.length, ranges, (r, o) => mediaFitness(r.media, offers[o]!), true)
   return i === undefined ? undefined : available[i]
+}
+
+type MediaRange = AcceptEntry & { readonly media: MediaType }
+
+// Parsed Accept headers and offers, by their text: browsers send the same few Accept
+// values, and servers offer the same few types. Bounded (emptied when full); long values
+// are parsed every time. Cached values are frozen: nothing downstream may change them.
+const CACHE_MAX = 256
+const CACHE_KEY_MAX = 1024
+const rangeCache = new Map<string, readonly MediaRange[]>()
+const offerCache = new Map<string, MediaType>()
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (key.length > CACHE_KEY_MAX) return value
+  if (cache.size >= CACHE_MAX) cache.clear()
+  cache.set(key, value)
+  return value
+}
+
+function frozenMedia(media: MediaType): MediaType {
+  Object.freeze(media.params)
+  return Object.freeze(media)
+}
+
+function mediaRanges(accept: string | null | undefined): readonly MediaRange[] {
+  if (!accept) return []
+  const found = rangeCache.get(accept)
+  if (found !== undefined) return found
+  const ranges = parseAccept(accept)
+    .filter((r) => r.value !== '')
+    .map((e) => Object.freeze({ ...e, media: frozenMedia(splitMediaType(e.value, e.params)) }))
+  return remember(rangeCache, accept, Object.freeze(ranges))
+}
+
+function offerOf(available: string): MediaType {
+  return (
+    offerCache.get(available) ?? remember(offerCache, available, frozenMedia(parseOffer(available)))
+  )
 }
 
 /**
