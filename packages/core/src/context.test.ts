@@ -1,7 +1,8 @@
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { compose, pipe } from './app.js'
 import { Context, createKey } from './context.js'
-import { contextFromParts, createContext, toFetchHandler } from './create.js'
+import { contextFromParts, createContext, isValidHost, toFetchHandler } from './create.js'
 import { HTTP_ERROR, isHttpError, MalformedRequestError } from './error.js'
 
 const parts = (
@@ -88,6 +89,18 @@ describe('contextFromParts', () => {
     { host: 'bad host' },
     { host: 'a/b' },
     { host: 'x:99999999' },
+    // shapes RFC 3986 allows that WHATWG URL refuses: context.url would throw (a 500)
+    { host: 'example.com:99999' },
+    { host: '[::::::]' },
+    { host: '[1:2]' },
+    { host: '[1.2.3.4]' },
+    { host: '1.2.3.999' },
+    { host: '1.2.3.4.5' },
+    { host: '0x100000000' },
+    // numbers WHATWG URL would turn into another address (999 is 0.0.3.231, 010 is octal)
+    { host: '999' },
+    { host: '1.2.3.010' },
+    { host: '1.2.3.4.' },
   ])('bad Host %j is a 400', (headers) => {
     try {
       contextFromParts(parts('/', headers))
@@ -96,6 +109,36 @@ describe('contextFromParts', () => {
       expect(isHttpError(error)).toBe(true)
       expect((error as MalformedRequestError).status).toBe(400)
     }
+  })
+  test.each([
+    'example.com',
+    'example.com:65535',
+    'localhost.',
+    '127.0.0.1:3000',
+    '[::1]:8080',
+    '[::ffff:10.0.0.1]',
+    'a.0x1g',
+    'host_name',
+  ])('good Host %s is kept, and the URL agrees', (host) => {
+    const c = contextFromParts(parts('/p', { host }))
+    expect(c.host).toBe(host)
+    expect(c.url.pathname).toBe('/p')
+  })
+  test('property: any Host a context accepts gives a URL with the same host', () => {
+    const unit = fc.constantFrom(...'0123456789abcxXf.:-_[]'.split(''))
+    fc.assert(
+      fc.property(fc.string({ unit, minLength: 1, maxLength: 16 }), (host) => {
+        let c: Context
+        try {
+          c = contextFromParts(parts('/', { host }))
+        } catch {
+          return
+        }
+        expect(c.url.host).toBe(new URL(`http://${host.toLowerCase()}`).host)
+        expect(isValidHost(host)).toBe(true)
+      }),
+      { numRuns: 3000 },
+    )
   })
   test('malformed path is a 400', () => {
     expect(() => contextFromParts(parts('/%zz'))).toThrow(MalformedRequestError)

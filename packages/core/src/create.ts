@@ -2,6 +2,7 @@ import type { App } from './app.js'
 import { Context, type ContextInit } from './context.js'
 import { internalServerError, isHttpError, MalformedRequestError } from './error.js'
 import { compileTrust, resolveClientView, type TrustProxy } from './forwarded.js'
+import { parseIp } from './ip.js'
 import { consoleLogger, type Logger } from './logger.js'
 import { normalizePath } from './path.js'
 
@@ -38,17 +39,39 @@ export interface RequestParts {
 }
 
 // host = IP-literal / IPv4address / reg-name, [ ":" port ]   (RFC 9110 section 7.2, RFC 3986 3.2.2)
-const HOST = /^(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9_](?:[A-Za-z0-9\-._]{0,252}))(?::\d{1,5})?$/
+const HOST = /^(\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9_](?:[A-Za-z0-9\-._]{0,252}))(?::(\d{1,5}))?$/
+// A last label WHATWG URL reads as a number, which makes the whole name an IPv4 address
+// (`1.2.3.999`, `0x100000000` and `999` are "IPv4" there, and fail or change meaning).
+const NUMERIC_LABEL = /^(?:\d+|0[xX][0-9A-Fa-f]*)$/
+// The host of the previous request (a server sees the same Host again and again).
+let lastValidHost = ''
 
 /**
- * Tells whether a Host header value is well formed.
+ * Tells whether a Host header value is well formed: the RFC 3986 shape, a port up to 65535,
+ * an IP-literal that is an IPv6 address, and a name that ends in a number only when it is a
+ * dotted-quad IPv4 address. Whatever passes also parses as a WHATWG URL authority, so
+ * `context.url` cannot throw on a hostile Host.
  *
  * @example
  * isValidHost('example.com:8080') // true
  * isValidHost('evil.com/x')       // false
+ * isValidHost('1.2.3.999')        // false (WHATWG URL refuses it as an IPv4 address)
  */
 export function isValidHost(host: string): boolean {
-  return HOST.test(host)
+  if (host === lastValidHost) return true
+  const m = HOST.exec(host)
+  if (m === null || (m[2] !== undefined && Number(m[2]) > 65535)) return false
+  const name = m[1]!
+  if (name.charCodeAt(0) === 91 /* [ */) {
+    if (!name.includes(':') || parseIp(name) === null) return false
+  } else {
+    // a name ending in a number must be exactly a dotted quad (no trailing dot, no octal)
+    const bare = name.endsWith('.') ? name.slice(0, -1) : name
+    const last = bare.slice(bare.lastIndexOf('.') + 1)
+    if (NUMERIC_LABEL.test(last) && (bare !== name || parseIp(name) === null)) return false
+  }
+  lastValidHost = host
+  return true
 }
 
 /**
@@ -99,7 +122,7 @@ function buildContext(
   const rawPath = q === -1 ? target : target.slice(0, q)
   const path = normalizePath(rawPath)
   if (path === null) throw new MalformedRequestError('malformed request path')
-  if (host === undefined || !HOST.test(host))
+  if (host === undefined || !isValidHost(host))
     throw new MalformedRequestError('missing or malformed Host')
   const view = resolveClientView(parts.remoteAddress ?? '', parts.header, trusted)
   const scheme =
@@ -108,7 +131,7 @@ function buildContext(
       : parts.secure
         ? 'https'
         : 'http'
-  const visibleHost = view.host !== undefined && HOST.test(view.host) ? view.host : host
+  const visibleHost = view.host !== undefined && isValidHost(view.host) ? view.host : host
   const scriptName = options.scriptName ?? ''
   let pathInfo = path
   if (scriptName !== '') {
