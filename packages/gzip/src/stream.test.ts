@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process'
 import { connect } from 'node:net'
-import { createGunzip } from 'node:zlib'
+import { createGunzip, createGzip } from 'node:zlib'
 import { type App, createContext } from '@paste/core'
 import { startServer, useServer } from '@paste-tooling/testing'
 import { describe, expect, test } from 'vitest'
 import { gzip } from './index.js'
+import { compressStream } from './stream.js'
 
 const encoder = new TextEncoder()
 
@@ -172,5 +173,44 @@ describe('a real HTTP client: curl --compressed', () => {
     expect(await curl(['-H', 'Accept-Encoding: gzip', '--compressed', url])).toBe(page)
     const plain = await curl(['-D', '-', '-o', '/dev/null', url])
     expect(plain).not.toMatch(/content-encoding/i)
+  })
+})
+
+describe('compressStream destroys its compressor on every early exit', () => {
+  /** An endless source, started as gzip() starts one, and a gzip compressor to watch. */
+  function started() {
+    let cancelled = false
+    const source = new ReadableStream<Uint8Array>({
+      pull: (c) => c.enqueue(encoder.encode('<p>more</p>'.repeat(500))),
+      cancel: () => void (cancelled = true),
+    })
+    const compressor = createGzip()
+    return {
+      source: { reader: source.getReader(), taken: [], pending: undefined },
+      compressor,
+      wasCancelled: () => cancelled,
+    }
+  }
+
+  test('the consumer cancels the compressed stream (client disconnect)', async () => {
+    const { source, compressor, wasCancelled } = started()
+    const body = compressStream(source, compressor, undefined, undefined)
+    const reader = body.getReader()
+    expect((await reader.read()).done).toBe(false)
+    await reader.cancel(new Error('client went away'))
+    expect(compressor.destroyed).toBe(true)
+    expect(wasCancelled()).toBe(true)
+  })
+
+  test('the request signal aborts', async () => {
+    const { source, compressor, wasCancelled } = started()
+    const abort = new AbortController()
+    const body = compressStream(source, compressor, undefined, abort.signal)
+    const reader = body.getReader()
+    expect((await reader.read()).done).toBe(false)
+    abort.abort(new Error('aborted'))
+    expect(compressor.destroyed).toBe(true)
+    expect(wasCancelled()).toBe(true)
+    await expect(reader.read()).rejects.toThrow('aborted')
   })
 })
