@@ -4,7 +4,12 @@
  * without bound). Every failure becomes a CasUpstreamError, answered with 502.
  */
 
-/** The CAS server could not be asked, or answered something unusable. */
+/**
+ * The CAS server could not be asked, or answered something unusable.
+ *
+ * @example
+ * try { await casKey.proxyTicket(target) } catch (e) { if (e instanceof CasUpstreamError) retryLater() }
+ */
 export class CasUpstreamError extends Error {
   override readonly name = 'CasUpstreamError'
 }

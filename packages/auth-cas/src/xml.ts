@@ -26,7 +26,12 @@ export interface CasFailure {
   code: string
 }
 
-/** Thrown when the server's answer is not a well-formed CAS document. */
+/**
+ * Thrown when the server's answer is not a well-formed CAS document.
+ *
+ * @example
+ * try { parseServiceResponse(xml) } catch (e) { if (e instanceof CasProtocolError) log(e.message) }
+ */
 export class CasProtocolError extends Error {
   override readonly name = 'CasProtocolError'
 }

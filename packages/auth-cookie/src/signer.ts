@@ -32,7 +32,12 @@ const encoder = new TextEncoder()
 // value = "v1." base64url "." base64url(32 bytes) (RFC 4648 section 5, no padding)
 const FORMAT = /^v1\.([A-Za-z0-9_-]{1,8000})\.([A-Za-z0-9_-]{43})$/
 
-/** Imports HMAC-SHA-256 keys from secrets (strings are used as their UTF-8 bytes). */
+/**
+ * Imports HMAC-SHA-256 keys from secrets (strings are used as their UTF-8 bytes).
+ *
+ * @example
+ * const keys = await importKeys([process.env.COOKIE_KEY!, process.env.OLD_COOKIE_KEY!])
+ */
 export function importKeys(secrets: readonly (string | Uint8Array)[]): Promise<HmacKey[]> {
   return Promise.all(
     secrets.map((secret) =>

@@ -14,7 +14,12 @@ export type DigestAlgorithm = DigestHash | `${DigestHash}-sess`
 /** The quality-of-protection values (RFC 7616 section 3.3). */
 export type DigestQop = 'auth' | 'auth-int'
 
-/** Every algorithm value this package understands. */
+/**
+ * Every algorithm value this package understands.
+ *
+ * @example
+ * authDigest({ realm, users, algorithms: ALGORITHMS.filter((a) => !a.startsWith('MD5')) })
+ */
 export const ALGORITHMS: readonly DigestAlgorithm[] = [
   'MD5',
   'MD5-sess',
@@ -26,7 +31,12 @@ export const ALGORITHMS: readonly DigestAlgorithm[] = [
 
 const encoder = new TextEncoder()
 
-/** The hash behind an algorithm value (`SHA-256-sess` -> `SHA-256`). */
+/**
+ * The hash behind an algorithm value (`SHA-256-sess` -> `SHA-256`).
+ *
+ * @example
+ * baseHash('SHA-512-256-sess') // 'SHA-512-256'
+ */
 export function baseHash(algorithm: DigestAlgorithm): DigestHash {
   return algorithm.replace(/-sess$/, '') as DigestHash
 }

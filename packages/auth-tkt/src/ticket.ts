@@ -58,7 +58,12 @@ function concat(parts: readonly (Uint8Array | string)[]): Uint8Array {
   return out
 }
 
-/** The digest of a ticket (hex), or `undefined` if `ip` is not an IP address. */
+/**
+ * The digest of a ticket (hex), or `undefined` if `ip` is not an IP address.
+ *
+ * @example
+ * await ticketDigest(secret, { userid: 'alice', tokens: 'editor', userData: '', time }, '127.0.0.1', 'sha256')
+ */
 export async function ticketDigest(
   secret: string,
   fields: Omit<TicketFields, 'tokens'> & { tokens: string },
@@ -83,7 +88,12 @@ export async function ticketDigest(
   return hashHex(digest, concat([inner, secret]))
 }
 
-/** URL-quotes like Python's `urllib.parse.quote` (safe: letters, digits, `_.-~/`). */
+/**
+ * URL-quotes like Python's `urllib.parse.quote` (safe: letters, digits, `_.-~/`).
+ *
+ * @example
+ * quoteUserid('jane doe@example.com') // 'jane%20doe%40example.com'
+ */
 export function quoteUserid(userid: string): string {
   let out = ''
   for (const byte of encoder.encode(userid)) {

@@ -28,7 +28,12 @@ export class SessionUnavailableError extends Error implements HttpErrorLike {
   }
 }
 
-/** Thrown when a store call takes longer than `storeTimeout`. */
+/**
+ * Thrown when a store call takes longer than `storeTimeout` (the `cause` of the 503's error).
+ *
+ * @example
+ * if (error instanceof SessionUnavailableError && error.cause instanceof StoreTimeoutError) alert()
+ */
 export class StoreTimeoutError extends Error {
   override readonly name = 'StoreTimeoutError'
 }

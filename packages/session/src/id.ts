@@ -13,6 +13,9 @@ const ID_BYTES = 32
  * The exact shape of an id: 32 bytes in unpadded base64url are 42 characters carrying 6 bits
  * each plus a 43rd carrying the last 4 bits, whose low 2 bits are zero
  * (`id = 42*b64url-char b64url-char-with-low-bits-clear`, RFC 4648 section 5).
+ *
+ * @example
+ * SESSION_ID_PATTERN.test(createSessionId()) // true
  */
 export const SESSION_ID_PATTERN: RegExp = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
 

@@ -6,7 +6,13 @@ import type { Resolved } from './options.js'
 import { applyChanges, type Changes, type SessionObject } from './session.js'
 import type { SessionData } from './store.js'
 
-/** Thrown inside a save when concurrent writers won every attempt (or `concurrency: 'reject'`). */
+/**
+ * Thrown inside a save when concurrent writers won every attempt (or `concurrency: 'reject'`);
+ * the middleware logs it and answers with `failureStatus`.
+ *
+ * @example
+ * logger.error('save failed', { conflict: error instanceof SessionConflictError })
+ */
 export class SessionConflictError extends Error {
   override readonly name = 'SessionConflictError'
 }
