@@ -60,6 +60,9 @@ export function authDigest(options: AuthDigestOptions): Middleware {
       }
       const inner = context.derive({ remoteUser: outcome.user, authType })
       const response = await app(request, inner)
+      // auth-int's rspauth covers the response body (3.5), which is streamed and not hashed
+      // here: no Authentication-Info rather than one a verifying client would reject.
+      if (outcome.qop === 'auth-int') return response
       // Mutual authentication: prove we know the password too (RFC 7616 section 3.5).
       const rspauth = await digestResponse({ ...outcome, nonce: params.get('nonce')!, method: '' })
       return withHeader(
