@@ -65,6 +65,17 @@ matrix(
 )
 
 matrix(
+  'HEAD gets the error page headers with the original status and no body',
+  () => pipe(errorDocsApp, errorDocument({ 404: '/error' })),
+  async (fetch) => {
+    const res = await fetch('/not_found', { method: 'HEAD' })
+    expect(res.status).toBe(404)
+    expect(res.headers.get('content-type')).toBe('text/plain')
+    expect(await res.text()).toBe('')
+  },
+)
+
+matrix(
   "Paste test_auth_docs_app: the challenge is kept, the page type is the page's",
   () => pipe(errorDocsApp, errorDocument({ 401: '/auth_doc' })),
   async (fetch) => {

@@ -100,7 +100,10 @@ async function replace(
     return original
   }
   discard(original)
-  return new Response(page.body, {
+  // HEAD: the page's headers without its body (RFC 9110 section 9.3.2)
+  const head = request.method === 'HEAD'
+  if (head) discard(page)
+  return new Response(head ? null : page.body, {
     status: original.status,
     headers: mergeHeaders(original.headers, page.headers),
   })
