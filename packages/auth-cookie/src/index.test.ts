@@ -51,8 +51,8 @@ const make =
   (o: AuthCookieOptions = {}) =>
   () =>
     authCookie({ secrets, ...o })(site)
-const setCookieOf = (r: Response) =>
-  r.headers.getSetCookie().find((c) => c.startsWith('PASTE_AUTH_COOKIE='))
+const setCookieOf = (r: Response, name = 'PASTE_AUTH_COOKIE') =>
+  r.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))
 const pair = (s: string) => s.split(';')[0]!
 
 matrix(
@@ -185,6 +185,18 @@ describe('auth-cookie', () => {
     expect(set).toMatch(/SameSite=Strict/)
     expect(set).not.toMatch(/evil/)
     expect(setCookieOf(await fetch()('https://localhost/login'))).toMatch(/Secure/)
+  })
+
+  test("SameSite=None or a __Secure-/__Host- name with secure 'auto' sets Secure even on http (no 500)", async () => {
+    for (const options of [
+      { sameSite: 'None' as const },
+      { cookieName: '__Host-auth' },
+      { cookieName: '__Secure-auth' },
+    ]) {
+      const response = await fetch(options)('http://localhost/login')
+      expect(response.status, JSON.stringify(options)).toBe(200)
+      expect(setCookieOf(response, options.cookieName), JSON.stringify(options)).toMatch(/; Secure/)
+    }
   })
 
   test('a login page that throws a redirect still gets its cookie', async () => {

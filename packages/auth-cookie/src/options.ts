@@ -14,7 +14,7 @@ export interface AuthCookieOptions {
   refresh?: number
   /** The longest cookie (`name=value`) written or read, at most 4096 (browsers drop larger). @default 4096 */
   maxLength?: number
-  /** Cookie `Secure`; `'auto'` sets it on HTTPS requests. @default 'auto' */
+  /** Cookie `Secure`; `'auto'` sets it on HTTPS requests, and always for `sameSite: 'None'` or a `__Secure-`/`__Host-` name. @default 'auto' */
   secure?: boolean | 'auto'
   /** Cookie `HttpOnly`. @default true */
   httpOnly?: boolean
@@ -30,6 +30,11 @@ export interface AuthCookieOptions {
 
 const fail = (message: string): never => {
   throw new TypeError(`@paste/auth-cookie: ${message}`)
+}
+
+/** Whether browsers drop the cookie without `Secure` (RFC 6265bis 4.1.3, 5.4.7; CHIPS). */
+function needsSecure(name: string, cookie: CookieOptions): boolean {
+  return cookie.sameSite === 'None' || /^__(?:secure|host)-/i.test(name)
 }
 
 export function resolve(options: AuthCookieOptions) {
@@ -66,7 +71,8 @@ export function resolve(options: AuthCookieOptions) {
     maxLength,
     cookieName,
     cookie,
-    secure: options.secure ?? 'auto',
+    // SameSite=None and the __Secure-/__Host- prefixes need Secure on every response, http or not
+    secure: needsSecure(cookieName, cookie) ? true : (options.secure ?? 'auto'),
     authType: options.authType ?? 'cookie',
   }
 }

@@ -47,8 +47,8 @@ const make =
   (o: Partial<AuthTktOptions> = {}) =>
   () =>
     authTkt({ secret, ...o })(site)
-const cookieOf = (response: Response) =>
-  response.headers.getSetCookie().find((c) => c.startsWith('auth_tkt='))
+const cookieOf = (response: Response, name = 'auth_tkt') =>
+  response.headers.getSetCookie().find((c) => c.startsWith(`${name}=`))
 const pair = (setCookie: string) => setCookie.split(';')[0]!
 const ticket = (o: Partial<Parameters<typeof createTicket>[0]> = {}) =>
   createTicket({
@@ -205,6 +205,18 @@ describe('auth-tkt', () => {
     expect(cookieOf(response)).toMatch(/Secure/)
     expect(cookieOf(await fetch()('/login'))).not.toMatch(/Secure/)
     expect(cookieOf(await fetch({ secure: true })('/login'))).toMatch(/Secure/)
+  })
+
+  test("SameSite=None or a __Secure-/__Host- name with secure 'auto' sets Secure even on http (no 500)", async () => {
+    for (const options of [
+      { sameSite: 'None' as const },
+      { cookieName: '__Host-tkt' },
+      { cookieName: '__Secure-tkt' },
+    ]) {
+      const response = await fetch(options)('http://localhost/login')
+      expect(response.status, JSON.stringify(options)).toBe(200)
+      expect(cookieOf(response, options.cookieName), JSON.stringify(options)).toMatch(/; Secure/)
+    }
   })
 
   test('logoutPath signs out and serves the page anonymously', async () => {

@@ -18,7 +18,7 @@ export interface AuthTktOptions {
   timeout?: number
   /** Reissue a ticket when less than this fraction of `timeout` is left (`TKTAuthTimeoutRefresh`); 0 never. @default 0.5 */
   refresh?: number
-  /** Cookie `Secure`; `'auto'` sets it on HTTPS requests. @default 'auto' */
+  /** Cookie `Secure`; `'auto'` sets it on HTTPS requests, and always for `sameSite: 'None'` or a `__Secure-`/`__Host-` name. @default 'auto' */
   secure?: boolean | 'auto'
   /** Cookie `HttpOnly`. @default true */
   httpOnly?: boolean
@@ -68,7 +68,11 @@ export function resolve(options: AuthTktOptions) {
     cookieName,
     cookie,
     secrets: [options.secret, ...(options.oldSecrets ?? [])],
-    secure: options.secure ?? 'auto',
+    // SameSite=None and the __Secure-/__Host- prefixes need Secure on every response, http or not
+    secure:
+      cookie.sameSite === 'None' || /^__(?:secure|host)-/i.test(cookieName)
+        ? true
+        : (options.secure ?? 'auto'),
     includeIp: options.includeIp ?? true,
     logoutPath: options.logoutPath,
   }
