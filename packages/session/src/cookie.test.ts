@@ -121,3 +121,35 @@ describe('cookie attributes', () => {
     expect(c2!.attributes.get('max-age')).toBe('2400')
   })
 })
+
+matrix(
+  'the session cookie replaces one the app set under its name, and keeps the others',
+  () =>
+    pipe(async (_request, context) => {
+      ;(await getSession(context)).set('a', 1)
+      const headers = new Headers()
+      headers.append('set-cookie', 'sid=planted; Path=/')
+      headers.append('set-cookie', 'theme=dark; Path=/')
+      return new Response('ok', { headers })
+    }, session({})),
+  async (fetch) => {
+    const response = await fetch('/')
+    const sids = setCookies(response, 'sid')
+    expect(sids).toHaveLength(1)
+    expect(sids[0]!.value).not.toBe('planted')
+    expect(sids[0]!.value).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(setCookies(response, 'theme')).toHaveLength(1)
+  },
+  opts,
+)
+
+matrix(
+  'without other cookies, exactly one Set-Cookie: the session id',
+  () => make({}),
+  async (fetch) => {
+    const response = await fetch('/')
+    expect(response.headers.getSetCookie()).toHaveLength(1)
+    expect(setCookies(response, 'sid')[0]!.value).toMatch(/^[A-Za-z0-9_-]{43}$/)
+  },
+  opts,
+)

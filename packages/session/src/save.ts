@@ -1,5 +1,5 @@
 import type { Context } from '@paste/core'
-import { deleteCookie, mutableResponse, setCookie } from '@paste/response'
+import { deleteCookie, mutableResponse, serializeCookie, setCookie } from '@paste/response'
 import { failureResponse, SessionUnavailableError } from './errors.js'
 import type { RequestSession } from './handle.js'
 import type { Resolved } from './options.js'
@@ -65,7 +65,12 @@ export async function commit(
   const persistent = c.persistent
     ? { maxAge: Math.floor(life / 1000), expires: new Date(options.now() + life) }
     : {}
-  setCookie(out.headers, c.name, session.id, { ...attributes, ...persistent })
+  const cookie = { ...attributes, ...persistent }
+  // the usual response has no Set-Cookie yet: nothing to replace, append the line directly
+  // (setCookie would parse every existing Set-Cookie to find one to replace)
+  if (!out.headers.has('set-cookie'))
+    out.headers.append('set-cookie', serializeCookie(c.name, session.id, cookie))
+  else setCookie(out.headers, c.name, session.id, cookie)
   return out
 }
 
