@@ -7,7 +7,8 @@ import { storeConformance } from '@paste/session/conformance'
 import { inProcessFetch, matrix } from '@paste-tooling/testing'
 import { describe, expect, test } from 'vitest'
 import { rec, recorder, tempDir } from '../test/helpers.js'
-import { fileStore } from './index.js'
+import { nodeFileSystem } from './fs.js'
+import { type FileSystem, fileStore } from './index.js'
 
 describe('fileStore conformance', () => {
   for (const { name, run } of storeConformance(() =>
@@ -98,6 +99,31 @@ describe('files', () => {
     now += 60_000
     expect(await store.cleanup()).toBe(3)
     expect(readdirSync(dir).sort()).toEqual([`${live}.json`, 'unrelated.txt'].sort())
+  })
+
+  test('a cleanup that fails on a crash leftover reports it without the session id', async () => {
+    const dir = tempDir()
+    let now = Date.now()
+    const fs: FileSystem = {
+      ...nodeFileSystem,
+      // rm of a leftover fails the way Node reports it: with the path in the message
+      rm: async (path, options) => {
+        if (String(path).endsWith('.tmp'))
+          throw Object.assign(new Error(`EBUSY: resource busy or locked, rm '${path}'`), {
+            code: 'EBUSY',
+            path: String(path),
+          })
+        return nodeFileSystem.rm(path, options)
+      },
+    }
+    const store = fileStore({ dir, fs, now: () => now, cleanupInterval: 0, logger: silentLogger })
+    const id = createSessionId()
+    await store.set(id, rec({}), { ttl: 120_000 })
+    writeFileSync(join(dir, `.${id}.0123456789abcdef.tmp`), 'half-written')
+    now += 60_000
+    const error = await store.cleanup().catch((e: unknown) => e)
+    expect((error as NodeJS.ErrnoException).code).toBe('EBUSY')
+    expect(inspect(error)).not.toContain(id)
   })
 
   test('writes start a background cleanup every cleanupInterval', async () => {

@@ -239,7 +239,9 @@ export function fileStore(options: FileStoreOptions): FileStore {
       if (!LEFTOVER.test(name)) continue
       const info = await fs.stat(join(dir, name)).catch(() => undefined)
       if (info && now() - info.mtimeMs > staleAfter) {
-        await fs.rm(join(dir, name), { force: true })
+        // a leftover's name carries the id too: `.<id>.<rand>.tmp` or `<id>.lock`
+        const id = name.replace(/^\./, '').slice(0, 43)
+        await redactId(id, () => fs.rm(join(dir, name), { force: true }))
         removed++
       }
     }
