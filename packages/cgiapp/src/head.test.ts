@@ -1,3 +1,4 @@
+import { bestOf } from '@paste-tooling/testing'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { CgiOutputError, HeadParser } from './head.js'
@@ -104,12 +105,6 @@ describe('long runs of blanks (a script echoing client input into a header)', ()
     ])
   })
   test('parse in linear time: the fastest of 5 runs is well under 50 ms', () => {
-    let best = Number.POSITIVE_INFINITY
-    for (let run = 0; run < 5; run++) {
-      const started = performance.now()
-      parse(output, 65_536)
-      best = Math.min(best, performance.now() - started)
-    }
-    expect(best).toBeLessThan(50)
+    expect(bestOf(() => parse(output, 65_536))).toBeLessThan(50)
   })
 })

@@ -1,3 +1,4 @@
+import { bestOf } from '@paste-tooling/testing'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { checkEntityHeaders, checkFields, checkSetCookies, isUriReference } from './head.js'
@@ -115,12 +116,6 @@ describe('entity headers', () => {
     ['parameters', `text/html${'; a=b '.repeat(10_000)}@`],
   ])('a 64 KiB hostile Content-Type (%s) is refused in well under 50 ms', (_, type) => {
     expect(typeRule(type)).toEqual(['content-type'])
-    let best = Number.POSITIVE_INFINITY
-    for (let run = 0; run < 5; run++) {
-      const started = performance.now()
-      typeRule(type)
-      best = Math.min(best, performance.now() - started)
-    }
-    expect(best).toBeLessThan(50)
+    expect(bestOf(() => typeRule(type))).toBeLessThan(50)
   })
 })

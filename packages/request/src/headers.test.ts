@@ -1,6 +1,6 @@
+import { bestOf } from '@paste-tooling/testing'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { bestOf } from '../test/timing.js'
 import { parseAuthorization } from './authorization.js'
 import { parseContentType } from './content-type.js'
 import { etagMatches, parseETagList } from './etag.js'

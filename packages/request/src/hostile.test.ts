@@ -5,9 +5,10 @@
  * bound: a quadratic or exponential parser takes seconds on these inputs, a linear one about
  * a millisecond. A fast-check property checks that no parser throws on any string.
  */
+
+import { bestOf } from '@paste-tooling/testing'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { bestOf } from '../test/timing.js'
 import { parseAccept } from './accept.js'
 import { parseAuthorization, parseAuthParams } from './authorization.js'
 import { parseCacheControl, parseContentLength } from './cache-control.js'

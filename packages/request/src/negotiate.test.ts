@@ -1,6 +1,6 @@
+import { bestOf } from '@paste-tooling/testing'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { bestOf } from '../test/timing.js'
 import { parseAccept } from './accept.js'
 import { negotiateEncoding } from './encoding.js'
 import { negotiateLanguage, negotiateMediaType } from './negotiate.js'

@@ -123,3 +123,4 @@ export function useServer(
 /** A plain 500 for uncaught errors, as a server would answer (for in-process wrappers). */
 export { internalServerError }
 export { curl, type RawResponse, rawRequest } from './raw.js'
+export { bestOf } from './timing.js'
