@@ -153,3 +153,35 @@ matrix(
   },
   opts,
 )
+
+test('reused cookie attributes: each line is exactly what serializeCookie gives, Secure and clock included', async () => {
+  const { serializeCookie } = await import('@paste/response')
+  let clock = 1_700_000_000_000
+  const fetch = inProcessFetch(make({ now: () => clock }), opts)
+  const expected = (line: string, secure: boolean) => {
+    const id = line.slice(4, line.indexOf(';'))
+    return serializeCookie('sid', id, {
+      path: '/',
+      secure,
+      httpOnly: true,
+      sameSite: 'Lax',
+      maxAge: 7200,
+      expires: new Date(clock + 7200_000),
+    })
+  }
+  const lines: string[] = []
+  for (const [url, secure, tick] of [
+    ['http://example.com/', false, 0],
+    ['http://example.com/', false, 0],
+    ['https://example.com/', true, 0],
+    ['http://example.com/', false, 0],
+    ['http://example.com/', false, 1000],
+    ['http://example.com/', false, 1],
+  ] as const) {
+    clock += tick
+    const line = (await fetch(url)).headers.getSetCookie()[0]!
+    expect(line).toBe(expected(line, secure))
+    lines.push(line)
+  }
+  expect(new Set(lines.map((l) => l.slice(0, l.indexOf(';')))).size).toBe(lines.length)
+})

@@ -1,7 +1,14 @@
 import type { Context } from '@paste/core'
-import { deleteCookie, mutableResponse, serializeCookie, setCookie } from '@paste/response'
+import {
+  type CookieOptions,
+  deleteCookie,
+  mutableResponse,
+  serializeCookie,
+  setCookie,
+} from '@paste/response'
 import { failureResponse, SessionUnavailableError } from './errors.js'
 import type { RequestSession } from './handle.js'
+import { isValidSessionId } from './id.js'
 import type { Resolved } from './options.js'
 import { applyChanges, type Changes, type SessionObject } from './session.js'
 import type { SessionData } from './store.js'
@@ -69,9 +76,28 @@ export async function commit(
   // the usual response has no Set-Cookie yet: nothing to replace, append the line directly
   // (setCookie would parse every existing Set-Cookie to find one to replace)
   if (!out.headers.has('set-cookie'))
-    out.headers.append('set-cookie', serializeCookie(c.name, session.id, cookie))
+    out.headers.append('set-cookie', cookieLine(options, session.id, cookie, secure))
   else setCookie(out.headers, c.name, session.id, cookie)
   return out
+}
+
+/** The attributes part of the last Set-Cookie serialized for each options (changes each second). */
+const tails = new WeakMap<Resolved, { readonly key: string; readonly tail: string }>()
+
+/**
+ * `serializeCookie(name, id, cookie)`, reusing the attributes serialized (and validated) for
+ * an earlier id when they are the same: same Secure, Max-Age and Expires second. Only an id
+ * of the exact shape createSessionId makes (a valid cookie-value) skips the serializer.
+ */
+function cookieLine(options: Resolved, id: string, cookie: CookieOptions, secure: boolean): string {
+  const name = options.cookie.name
+  const key = `${secure}|${cookie.maxAge}|${cookie.expires === undefined ? '' : Math.floor(cookie.expires.getTime() / 1000)}`
+  const memo = tails.get(options)
+  if (memo !== undefined && memo.key === key && isValidSessionId(id))
+    return `${name}=${id}${memo.tail}`
+  const line = serializeCookie(name, id, cookie)
+  tails.set(options, { key, tail: line.slice(name.length + 1 + id.length) })
+  return line
 }
 
 /** What is left of the session's life: the idle timeout, capped by the absolute lifetime. */
