@@ -47,17 +47,73 @@ export function failureResponse(status: 500 | 503): Response {
   })
 }
 
+/** A store call waiting for its deadline. */
+interface Waiter {
+  readonly deadline: number
+  readonly expire: () => void
+}
+
+// One timer for every pending store call, armed for the earliest deadline, instead of a
+// setTimeout and clearTimeout per call (two store calls per request).
+const waiters = new Set<Waiter>()
+let timer: ReturnType<typeof setTimeout> | undefined
+let armedFor = Number.POSITIVE_INFINITY
+
+function arm(deadline: number): void {
+  if (deadline >= armedFor) return
+  if (timer !== undefined) clearTimeout(timer)
+  armedFor = deadline
+  timer = setTimeout(sweep, Math.max(0, deadline - performance.now()))
+}
+
+function sweep(): void {
+  timer = undefined
+  armedFor = Number.POSITIVE_INFINITY
+  const now = performance.now()
+  let next = Number.POSITIVE_INFINITY
+  for (const waiter of waiters) {
+    if (waiter.deadline <= now) {
+      waiters.delete(waiter)
+      waiter.expire()
+    } else next = Math.min(next, waiter.deadline)
+  }
+  if (next !== Number.POSITIVE_INFINITY) arm(next)
+}
+
+function done(waiter: Waiter): void {
+  waiters.delete(waiter)
+  // nothing left to time: let the process exit as it would without a pending call
+  if (waiters.size === 0 && timer !== undefined) {
+    clearTimeout(timer)
+    timer = undefined
+    armedFor = Number.POSITIVE_INFINITY
+  }
+}
+
 /** Runs a store call with a deadline (a hung store must not hang the request). */
 export function bounded<T>(call: () => Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreTimeoutError(`store ${what} took over ${ms} ms`)), ms)
-  })
   let pending: Promise<T>
   try {
     pending = Promise.resolve(call())
   } catch (error) {
-    pending = Promise.reject(error)
+    return Promise.reject(error)
   }
-  return Promise.race([pending, deadline]).finally(() => clearTimeout(timer))
+  return new Promise<T>((resolve, reject) => {
+    const waiter: Waiter = {
+      deadline: performance.now() + ms,
+      expire: () => reject(new StoreTimeoutError(`store ${what} took over ${ms} ms`)),
+    }
+    waiters.add(waiter)
+    arm(waiter.deadline)
+    pending.then(
+      (value) => {
+        done(waiter)
+        resolve(value)
+      },
+      (error: unknown) => {
+        done(waiter)
+        reject(error)
+      },
+    )
+  })
 }
