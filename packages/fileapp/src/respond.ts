@@ -9,6 +9,7 @@ import { evaluatePreconditions, ifRangeMatches, type Validators } from './condit
 import { attachFileSource } from './fast.js'
 import type { CachePolicy } from './headers.js'
 import { formatHttpDate } from './http-date.js'
+import { lazyBodyResponse } from './lazy-body.js'
 import type { FileMeta } from './meta.js'
 import { type ByteRange, planRanges, type RangeLimits } from './range.js'
 
@@ -141,13 +142,27 @@ function whole(
   headers.push(['content-length', String(rep.size)])
   if (head || rep.size === 0) return new Response(head ? null : '', { status: 200, headers })
   const range = { start: 0, end: rep.size }
-  const response = new Response(body(rep, [dataSegment(rep, range)], settings, signal), {
-    status: 200,
-    headers,
-  })
-  return rep.file && !rep.file.bytes
-    ? attachFileSource(response, rep.file, range, changed(rep, settings))
-    : response
+  return fileResponse(rep, range, 200, headers, settings, signal)
+}
+
+/** A 200/206 of one range: for a file on disk, a lazy Web body plus the server's file hook. */
+function fileResponse(
+  rep: Representation,
+  r: ByteRange,
+  status: 200 | 206,
+  headers: Pairs,
+  settings: RespondSettings,
+  signal: AbortSignal | undefined,
+): Response {
+  const segments = [dataSegment(rep, r)]
+  if (!rep.file || rep.file.bytes)
+    return new Response(body(rep, segments, settings, signal), { status, headers })
+  // the Web stream is built only if someone reads the body (@paste/httpserver does not)
+  const response = lazyBodyResponse(
+    () => body(rep, segments, settings, signal) as ReadableStream<Uint8Array>,
+    { status, headers },
+  )
+  return attachFileSource(response, rep.file, r, changed(rep, settings))
 }
 
 function single(
@@ -161,13 +176,7 @@ function single(
     ['content-length', String(r.end - r.start)],
     ['content-range', `bytes ${r.start}-${r.end - 1}/${rep.size}`],
   )
-  const response = new Response(body(rep, [dataSegment(rep, r)], settings, signal), {
-    status: 206,
-    headers,
-  })
-  return rep.file && !rep.file.bytes
-    ? attachFileSource(response, rep.file, r, changed(rep, settings))
-    : response
+  return fileResponse(rep, r, 206, headers, settings, signal)
 }
 
 function changed(rep: Representation, settings: RespondSettings): () => void {
