@@ -257,9 +257,10 @@ try {
   })
   const out = join(here, '..', 'results')
   mkdirSync(out, { recursive: true })
-  const files = quick
-    ? ['quick.md']
-    : [`${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-')}.md`, 'latest.md']
+  // only a complete run (every scenario, every server) may stand as latest.md
+  const partial = args.has('only') || args.has('servers')
+  const dated = `${new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-')}${partial ? '-partial' : ''}.md`
+  const files = quick ? ['quick.md'] : partial ? [dated] : [dated, 'latest.md']
   for (const file of files) writeFileSync(join(out, file), report)
   console.log(`\n${report}\nwritten to results/${files.join(' and results/')}`)
 } finally {
