@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type App, contextFromParts } from '@paste/core'
-import { rawRequest, TRAVERSAL_TARGETS, useServer } from '@paste-tooling/testing'
+import { rawRequest, TRAVERSAL_TARGETS, traversalPath, useServer } from '@paste-tooling/testing'
 import fc from 'fast-check'
 import { afterAll, describe, expect, test } from 'vitest'
 import { packageParser, staticParser, urlParser } from './index.js'
@@ -78,32 +78,20 @@ describe('redirects never leave the host', () => {
 })
 
 describe('property: any request path gets a file inside the root or a refusal, never a 500', () => {
-  const piece = fc.constantFrom(
-    '/',
-    '.',
-    '..',
-    '%2e',
-    '%2E',
-    '%2f',
-    '%2F',
-    '%5c',
-    '\\',
-    '%00',
-    '%25',
-    '%',
-    'ok.txt',
-    'sub',
-    'deep.txt',
-    'static-secret',
-    'static-secret-link',
-    'key',
-    'secret.txt',
-    'evil.com',
-    '%c0%ae',
-    '~',
-    'index',
+  const target = traversalPath(
+    [
+      'ok.txt',
+      'sub',
+      'deep.txt',
+      'static-secret',
+      'static-secret-link',
+      'key',
+      'secret.txt',
+      'evil.com',
+      'index',
+    ],
+    20,
   )
-  const target = fc.array(piece, { maxLength: 20 }).map((parts) => `/${parts.join('')}`)
   for (const [name, make] of apps.slice(0, 2)) {
     test(name, async () => {
       const app = make()

@@ -124,4 +124,4 @@ export function useServer(
 export { internalServerError }
 export { curl, type RawResponse, rawRequest } from './raw.js'
 export { bestOf } from './timing.js'
-export { TRAVERSAL_TARGETS } from './traversal.js'
+export { TRAVERSAL_TARGETS, traversalPath } from './traversal.js'

@@ -1,3 +1,5 @@
+import fc from 'fast-check'
+
 /**
  * Request targets that try to leave a served directory, for raw (byte-exact) requests.
  * They assume the layout the file-serving tests build: the served root holds `ok.txt` and
@@ -38,3 +40,20 @@ export const TRAVERSAL_TARGETS: readonly string[] = [
   '/ok.txt/..%2f..%2fsecret.txt',
   '/.git/config',
 ]
+
+// Separators, dot segments and their encodings: the pieces traversal paths are made of.
+const TRAVERSAL_PIECES = ['/', '.', '..', '%2e', '%2E', '%2f', '%2F', '%5c', '%5C', '\\']
+const ODD_PIECES = ['%00', '%25', '%', '%c0%ae', ';', ':', '~']
+
+/**
+ * A fast-check arbitrary of request paths assembled from traversal pieces, odd escapes and
+ * the given names (the files and directories of the fixture), for properties like "the
+ * resolved file is inside the root or the request is refused".
+ *
+ * @example
+ * fc.assert(fc.property(traversalPath(['ok.txt', 'secret.txt']), (raw) => check(raw)))
+ */
+export function traversalPath(names: readonly string[], maxPieces = 24): fc.Arbitrary<string> {
+  const piece = fc.constantFrom(...TRAVERSAL_PIECES, ...ODD_PIECES, ...names)
+  return fc.array(piece, { maxLength: maxPieces }).map((parts) => `/${parts.join('')}`)
+}
