@@ -29,7 +29,7 @@ export function topFunctions(profile, limit = 15) {
     .map(([name, time]) => ({ name, share: total ? time / total : 0 }))
 }
 
-export async function profileServer({ scenario, dir, startServer, wrkCpu, seconds }) {
+export async function profileServer({ scenario, dir, startServer, settle, wrkCpu, seconds }) {
   const out = mkdtempSync(join(tmpdir(), 'paste-prof-'))
   try {
     const state = await startServer('paste', scenario.name, dir, [
@@ -38,13 +38,18 @@ export async function profileServer({ scenario, dir, startServer, wrkCpu, second
     ])
     if (!state.base) return { scenario: scenario.name, error: state.status }
     const prepared = await scenario.prepare(state.base)
-    const result = await runWrk({
-      url: state.base + scenario.path,
-      seconds,
-      connections: scenario.connections ?? 50,
-      cpu: wrkCpu,
-      ...prepared,
-    })
+    const load = (time) =>
+      runWrk({
+        url: state.base + scenario.path,
+        seconds: time,
+        connections: scenario.connections ?? 50,
+        cpu: wrkCpu,
+        ...prepared,
+      })
+    // the same state as the measured runs: warmed up, full GCs done
+    await load(1)
+    await settle(state)
+    const result = await load(seconds)
     await state.stop()
     const file = readdirSync(out).find((f) => f.endsWith('.cpuprofile'))
     if (!file) return { scenario: scenario.name, error: 'no profile written' }

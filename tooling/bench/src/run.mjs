@@ -72,7 +72,7 @@ function freePort() {
 /** Starts one server process pinned to the server CPU; resolves with its state. */
 async function startServer(server, scenario, dir, nodeArgs = []) {
   const port = await freePort()
-  const argv = [...nodeArgs, join(here, 'server.mjs'), server, scenario, String(port), dir]
+  const argv = ['--expose-gc', ...nodeArgs, join(here, 'server.mjs'), server, scenario, String(port), dir]
   const [command, list] =
     SERVER_CPU === undefined
       ? [process.execPath, argv]
@@ -149,6 +149,8 @@ async function runScenario(scenario, dir) {
   if (quick) await Promise.all(live.map((state) => wrkFor(state, settings.warmup)))
   else for (const state of live) await wrkFor(state, settings.warmup)
   const alive = () => live.filter((state) => !state.crashed)
+  // every server to the state of a long-running process: full GCs done (see server.mjs)
+  await Promise.all(alive().map(settle))
   if (scenario.name === 'hello')
     for (const state of alive())
       state.idleBytes = await idleConnectionBytes(state.base, state.pid, settings.idleConnections)
@@ -175,6 +177,23 @@ async function runScenario(scenario, dir) {
     delete state.stop
   }
   return { scenario, states }
+}
+
+/** Asks a server to run its full garbage collections; resolves when it says `settled`. */
+function settle(state) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, 5000)
+    function done() {
+      clearTimeout(timer)
+      state.child.stdout.off('data', onData)
+      resolve()
+    }
+    function onData(chunk) {
+      if (String(chunk).includes('settled')) done()
+    }
+    state.child.stdout.on('data', onData)
+    state.child.kill('SIGUSR2')
+  })
 }
 
 function median(values) {
@@ -226,6 +245,7 @@ try {
         scenario: result.scenario,
         dir,
         startServer,
+        settle,
         wrkCpu: WRK_CPU,
         seconds: 3,
       })
