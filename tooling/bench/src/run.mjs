@@ -72,7 +72,15 @@ function freePort() {
 /** Starts one server process pinned to the server CPU; resolves with its state. */
 async function startServer(server, scenario, dir, nodeArgs = []) {
   const port = await freePort()
-  const argv = ['--expose-gc', ...nodeArgs, join(here, 'server.mjs'), server, scenario, String(port), dir]
+  const argv = [
+    '--expose-gc',
+    ...nodeArgs,
+    join(here, 'server.mjs'),
+    server,
+    scenario,
+    String(port),
+    dir,
+  ]
   const [command, list] =
     SERVER_CPU === undefined
       ? [process.execPath, argv]
