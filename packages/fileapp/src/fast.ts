@@ -1,10 +1,11 @@
 /*
  * The extra fast path for Node servers. A Response whose body is a plain range of a file
  * also carries, under `Symbol.for('@paste/httpserver.sendFile')` (the hook @paste/httpserver
- * reads), a Node Readable of the same bytes, so the server pipes the file to the socket
- * without Web streams. The Readable is made on first access and opens nothing until it is
- * read; it checks the file against the metadata the headers came from and fails (so the
- * server aborts the connection) if the file changed or shrank. Any other consumer just
+ * reads), a reader of the same bytes that fills the server's own reusable buffers (and, for
+ * servers that only know the `stream` form, a Node Readable), so the file goes to the
+ * socket without Web streams. Each is made on first access and opens nothing until read; it
+ * checks the file against the metadata the headers came from and fails (so the server
+ * aborts the connection) if the file changed or shrank. Any other consumer just
  * reads the standard Web body. The hook's other form, `{ path, start, end }`, is not used:
  * the server then reads with `fs.createReadStream`, which ends early without an error when
  * the file shrinks (a body shorter than its Content-Length on a kept-alive connection) and
@@ -49,69 +50,112 @@ export function fileSource(response: Response): FileSource | undefined {
 // through @paste/httpserver: from about 0.5x to about 1x sirv's requests/s)
 const CHUNK = 256 * 1024
 
-/** A Node Readable of `[start, end)` of a file, checked against its metadata (internal). */
-export class FileRangeReadable extends Readable {
+/**
+ * Reads `[start, end)` of a file in order into the caller's buffers (the `source` form of
+ * @paste/httpserver's hook, which reuses its buffers). Opens the file on the first read and
+ * checks it against the metadata the headers came from; a file that changed or shrank
+ * fails the read, so the server aborts the connection (internal).
+ */
+export class FileRangeSource {
+  readonly length: number
   readonly #source: FileSource
   readonly #onChanged: () => void
   #fd = -1
   #position: number
+  #closed = false
 
   constructor(source: FileSource, onChanged: () => void) {
-    super({ highWaterMark: CHUNK })
+    this.length = source.end - source.start
     this.#source = source
     this.#onChanged = onChanged
     this.#position = source.start
   }
 
-  override _read(): void {
-    if (this.#fd < 0) {
-      open(this.#source.path, 'r', (error, fd) => {
-        if (error) return this.destroy(error)
-        this.#fd = fd
-        if (this.destroyed) return this.#close()
-        fstat(fd, (e, s) => {
-          // destroyed while fstat ran: _destroy already closed the descriptor
-          if (this.destroyed) return
-          if (e) return this.destroy(e)
-          const src = this.#source
-          if (s.size !== src.size || s.mtimeMs !== src.mtimeMs || s.ino !== src.ino)
-            return this.#changed('file changed since its headers were sent')
-          this.#next()
-        })
+  read(buffer: Uint8Array, done: (error: Error | null, bytesRead: number) => void): void {
+    if (this.#closed) {
+      done(new Error('file source closed'), 0)
+      return
+    }
+    if (this.#fd >= 0) {
+      this.#read(buffer, done)
+      return
+    }
+    open(this.#source.path, 'r', (error, fd) => {
+      if (error) return done(error, 0)
+      if (this.#closed) {
+        close(fd, () => {})
+        return done(new Error('file source closed'), 0)
+      }
+      this.#fd = fd
+      fstat(fd, (e, s) => {
+        if (e) return done(e, 0)
+        const src = this.#source
+        if (s.size !== src.size || s.mtimeMs !== src.mtimeMs || s.ino !== src.ino)
+          return done(this.#changed('file changed since its headers were sent'), 0)
+        this.#read(buffer, done)
       })
-    } else this.#next()
+    })
   }
 
-  #next(): void {
-    // destroyed (client gone) or closed: never read a released descriptor
-    if (this.destroyed || this.#fd < 0) return
-    const remaining = this.#source.end - this.#position
-    if (remaining <= 0) {
+  #read(buffer: Uint8Array, done: (error: Error | null, bytesRead: number) => void): void {
+    // closed (client gone): never read a released descriptor
+    if (this.#closed || this.#fd < 0) {
+      done(new Error('file source closed'), 0)
+      return
+    }
+    const length = Math.min(buffer.length, this.#source.end - this.#position)
+    if (length <= 0) {
+      done(null, 0)
+      return
+    }
+    read(this.#fd, buffer, 0, length, this.#position, (error, bytesRead) => {
+      if (error) return done(error, 0)
+      if (bytesRead === 0) return done(this.#changed('file shrank while it was being sent'), 0)
+      this.#position += bytesRead
+      done(null, bytesRead)
+    })
+  }
+
+  #changed(message: string): FileChangedError {
+    this.#onChanged()
+    return new FileChangedError(message)
+  }
+
+  close(): void {
+    this.#closed = true
+    if (this.#fd >= 0) close(this.#fd, () => {})
+    this.#fd = -1
+  }
+}
+
+/** A Node Readable of `[start, end)` of a file, checked against its metadata (internal). */
+export class FileRangeReadable extends Readable {
+  readonly #source: FileRangeSource
+  #left: number
+
+  constructor(source: FileSource, onChanged: () => void) {
+    super({ highWaterMark: CHUNK })
+    this.#source = new FileRangeSource(source, onChanged)
+    this.#left = this.#source.length
+  }
+
+  override _read(): void {
+    if (this.#left <= 0) {
       this.push(null)
       return
     }
-    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, remaining))
-    read(this.#fd, buffer, 0, buffer.length, this.#position, (error, bytesRead) => {
+    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, this.#left))
+    this.#source.read(buffer, (error, bytesRead) => {
+      // destroyed (client gone) while reading: the descriptor is already released
       if (this.destroyed) return
       if (error) return this.destroy(error)
-      if (bytesRead === 0) return this.#changed('file shrank while it was being sent')
-      this.#position += bytesRead
+      this.#left -= bytesRead
       this.push(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead))
     })
   }
 
-  #changed(message: string): void {
-    this.#onChanged()
-    this.destroy(new FileChangedError(message))
-  }
-
-  #close(): void {
-    if (this.#fd >= 0) close(this.#fd, () => {})
-    this.#fd = -1
-  }
-
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#close()
+    this.#source.close()
     callback(error)
   }
 }
@@ -131,13 +175,21 @@ export function attachFileSource(
     mtimeMs: file.mtimeMs,
     ino: file.ino,
   }
-  let send: { stream: Readable } | undefined
-  Object.defineProperty(response, FILE_SOURCE, { value: source })
-  Object.defineProperty(response, SEND_FILE, {
-    get: () => {
-      send ??= { stream: new FileRangeReadable(source, onChanged) }
-      return send
+  // the hook offers both forms, each made on first access: `source` (read into the
+  // server's reused buffers) and `stream` (for servers that only know that form)
+  let stream: Readable | undefined
+  let reader: FileRangeSource | undefined
+  const send = {
+    get stream() {
+      stream ??= new FileRangeReadable(source, onChanged)
+      return stream
     },
-  })
+    get source() {
+      reader ??= new FileRangeSource(source, onChanged)
+      return reader
+    },
+  }
+  Object.defineProperty(response, FILE_SOURCE, { value: source })
+  Object.defineProperty(response, SEND_FILE, { value: send })
   return response
 }

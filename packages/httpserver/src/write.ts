@@ -21,8 +21,29 @@ import { type FastResponseImpl, isFastResponse, kBody, kHeaders, kInit, kList } 
  */
 export const SEND_FILE: unique symbol = Symbol.for('@paste/httpserver.sendFile') as never
 
+/**
+ * A positioned source (a file range) that the server reads into its own reusable buffers:
+ * no allocation per chunk, so a large download does not churn memory (and the garbage
+ * collector). `read` fills `buffer` with the next bytes and calls `done` once; `close`
+ * is called exactly once, after the last read or when the client goes away.
+ */
+export interface SendSource {
+  /** How many bytes will be read (the body's Content-Length). */
+  readonly length: number
+  /**
+   * Reads the next `buffer.length` bytes (fewer only at the end) into `buffer`. An error, or
+   * 0 bytes before `length` bytes were read (the file shrank), aborts the connection.
+   */
+  read(buffer: Uint8Array, done: (error: Error | null, bytesRead: number) => void): void
+  /** Releases the source. */
+  close(): void
+}
+
 /** What a Response may carry under {@link SEND_FILE}. */
-export type SendFile = { path: string; start?: number; end?: number } | { stream: Readable }
+export type SendFile =
+  | { path: string; start?: number; end?: number }
+  | { stream: Readable }
+  | { source: SendSource }
 
 const TEXT_PLAIN = 'text/plain;charset=UTF-8'
 
@@ -154,7 +175,7 @@ export function writeResponse(
   const file = (response as unknown as Record<symbol, SendFile | undefined>)[SEND_FILE]
   if (file !== undefined && !head) {
     cancel(response)
-    return sendFile(res, file, logger)
+    return 'source' in file ? sendSource(res, file.source, logger) : sendFile(res, file, logger)
   }
   const body = response.body
   if (body === null || head) {
@@ -171,7 +192,11 @@ function cancel(response: Response): void {
   if (body !== null && !body.locked) body.cancel().catch(() => {})
 }
 
-function sendFile(res: ServerResponse, file: SendFile, logger: Logger): Promise<void> {
+function sendFile(
+  res: ServerResponse,
+  file: Exclude<SendFile, { source: SendSource }>,
+  logger: Logger,
+): Promise<void> {
   const stream =
     'stream' in file
       ? file.stream
@@ -204,6 +229,86 @@ function sendFile(res: ServerResponse, file: SendFile, logger: Logger): Promise<
       }
     })
     stream.pipe(res)
+  })
+}
+
+// Buffers for SendSource reads, reused once the socket is done with them (the write
+// callback): a 1 MB download then allocates nothing, where a fresh 256 KiB Buffer per read
+// drove a full (mark-compact) collection every ~30 ms under load.
+const SOURCE_CHUNK = 256 * 1024
+const POOL_LIMIT = 64 // 16 MiB kept at most
+const pool: Buffer[] = []
+
+function takeBuffer(): Buffer {
+  return pool.pop() ?? Buffer.allocUnsafeSlow(SOURCE_CHUNK)
+}
+
+function giveBuffer(buffer: Buffer): void {
+  if (pool.length < POOL_LIMIT) pool.push(buffer)
+}
+
+/** Sends a SendSource: read into a pooled buffer, write, reuse the buffer when written. */
+function sendSource(res: ServerResponse, source: SendSource, logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    let remaining = source.length
+    let released = false
+    const release = () => {
+      if (released) return
+      released = true
+      try {
+        source.close()
+      } catch (error) {
+        logger.error('@paste/httpserver: error while closing a file source', { error })
+      }
+    }
+    const fail = (error: unknown) => {
+      // Headers are out: the only honest signal left is to abort the connection.
+      logger.error('@paste/httpserver: error while sending a file', { error })
+      release()
+      res.destroy()
+    }
+    res.once('close', () => {
+      release()
+      resolve()
+    })
+    const step = (): void => {
+      if (res.destroyed) {
+        release()
+        return
+      }
+      if (remaining <= 0) {
+        release()
+        res.end()
+        return
+      }
+      const buffer = takeBuffer()
+      const target = remaining < buffer.length ? buffer.subarray(0, remaining) : buffer
+      let called = false
+      const done = (error: Error | null, bytesRead: number): void => {
+        if (called) return
+        called = true
+        if (error || res.destroyed || !(bytesRead > 0) || bytesRead > target.length) {
+          giveBuffer(buffer)
+          if (res.destroyed) release()
+          else fail(error ?? new Error('the file source ended before its length'))
+          return
+        }
+        remaining -= bytesRead
+        const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead)
+        // the socket holds `buffer` until this callback: only then may it be reused
+        const more = res.write(chunk, (writeError) => {
+          if (!writeError) giveBuffer(buffer)
+        })
+        if (more) step()
+        else res.once('drain', step)
+      }
+      try {
+        source.read(target, done)
+      } catch (error) {
+        done(error instanceof Error ? error : new Error(String(error)), 0)
+      }
+    }
+    step()
   })
 }
 
