@@ -20,6 +20,133 @@ const kHeaders: unique symbol = Symbol('paste.headers')
 const kReal: unique symbol = Symbol('paste.real')
 const kUsed: unique symbol = Symbol('paste.used')
 
+const inspect = Symbol.for('nodejs.util.inspect.custom')
+
+/** Headers' methods, declared as methods (the lib types declare properties, which a subclass cannot call through super). */
+interface HeadersMethods {
+  append(name: string, value: string): void
+  delete(name: string): void
+  get(name: string): string | null
+  getSetCookie(): string[]
+  has(name: string): boolean
+  set(name: string, value: string): void
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void
+  entries(): IterableIterator<[string, string]>
+  keys(): IterableIterator<string>
+  values(): IterableIterator<string>
+  [Symbol.iterator](): IterableIterator<[string, string]>
+}
+const NativeHeaders = globalThis.Headers as unknown as new () => HeadersMethods
+
+/**
+ * The request's headers as a real `Headers`, read straight from Node's rawHeaders until
+ * something needs the whole list: `get` and `has` scan the few raw pairs (llhttp already
+ * trimmed the values) instead of copying every header through `append` and its checks.
+ * Iterating, mutating or copying (`new Headers(h)`, `new Request(url, { headers: h })`,
+ * which iterate) fills the native list once, and from then on it is a plain Headers.
+ */
+class IncomingHeaders extends NativeHeaders {
+  #raw: string[] | undefined
+
+  constructor(raw: string[]) {
+    super()
+    this.#raw = raw
+  }
+
+  #fill(): void {
+    const raw = this.#raw
+    if (raw === undefined) return
+    this.#raw = undefined
+    for (let i = 0; i < raw.length; i += 2) super.append(raw[i]!, raw[i + 1]!)
+  }
+
+  override get(name: string): string | null {
+    const raw = this.#raw
+    if (raw !== undefined) {
+      const lower = String(name).toLowerCase()
+      let value: string | null = null
+      for (let i = 0; i < raw.length; i += 2) {
+        const n = raw[i]!
+        if (n.length === lower.length && (n === lower || n.toLowerCase() === lower))
+          // undici joins repeated Cookie lines with '; ' (one cookie-string), others with ', '
+          value =
+            value === null
+              ? raw[i + 1]!
+              : `${value}${lower === 'cookie' ? '; ' : ', '}${raw[i + 1]!}`
+      }
+      if (value !== null) return value
+    }
+    // not among the raw headers: the native list (empty until filled) also checks the name
+    return super.get(name)
+  }
+
+  override has(name: string): boolean {
+    const raw = this.#raw
+    if (raw !== undefined) {
+      const lower = String(name).toLowerCase()
+      for (let i = 0; i < raw.length; i += 2) {
+        const n = raw[i]!
+        if (n.length === lower.length && (n === lower || n.toLowerCase() === lower)) return true
+      }
+    }
+    return super.has(name)
+  }
+
+  override append(name: string, value: string): void {
+    this.#fill()
+    super.append(name, value)
+  }
+
+  override set(name: string, value: string): void {
+    this.#fill()
+    super.set(name, value)
+  }
+
+  override delete(name: string): void {
+    this.#fill()
+    super.delete(name)
+  }
+
+  override getSetCookie(): string[] {
+    this.#fill()
+    return super.getSetCookie()
+  }
+
+  override forEach(
+    callback: (value: string, key: string, parent: Headers) => void,
+    thisArg?: unknown,
+  ): void {
+    this.#fill()
+    super.forEach(callback, thisArg)
+  }
+
+  override entries(): IterableIterator<[string, string]> {
+    this.#fill()
+    return super.entries()
+  }
+
+  override keys(): IterableIterator<string> {
+    this.#fill()
+    return super.keys()
+  }
+
+  override values(): IterableIterator<string> {
+    this.#fill()
+    return super.values()
+  }
+
+  override [Symbol.iterator](): IterableIterator<[string, string]> {
+    this.#fill()
+    return super[Symbol.iterator]()
+  }
+
+  [inspect](...args: unknown[]): unknown {
+    this.#fill()
+    const native = (NativeHeaders.prototype as unknown as Record<symbol, unknown>)[inspect]
+    return typeof native === 'function' ? native.apply(this, args) : this
+  }
+}
+
 class LazyRequest {
   [kIncoming]: IncomingMessage;
   [kUrl]: string | Context;
@@ -57,11 +184,10 @@ class LazyRequest {
     const real = this[kReal]
     if (real) return real.headers
     let headers = this[kHeaders]
-    if (headers === undefined) {
-      headers = this[kHeaders] = new Headers()
-      const raw = this[kIncoming].rawHeaders
-      for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
-    }
+    if (headers === undefined)
+      headers = this[kHeaders] = new IncomingHeaders(
+        this[kIncoming].rawHeaders,
+      ) as unknown as Headers
     return headers
   }
 
