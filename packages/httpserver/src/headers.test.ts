@@ -80,7 +80,9 @@ const PROBES: Record<string, Probe> = {
   'entries, keys, values': (h) => [[...h.entries()], [...h.keys()], [...h.values()]],
   forEach: (h) => {
     const out: string[] = []
-    h.forEach((v, k) => out.push(`${k}=${v}`))
+    h.forEach((v, k) => {
+      out.push(`${k}=${v}`)
+    })
     return out
   },
   'getSetCookie keeps each line': (h) => h.getSetCookie(),
