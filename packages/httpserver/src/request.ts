@@ -45,6 +45,9 @@ const NativeHeaders = globalThis.Headers as unknown as new () => HeadersMethods
  * Iterating, mutating or copying (`new Headers(h)`, `new Request(url, { headers: h })`,
  * which iterate) fills the native list once, and from then on it is a plain Headers.
  */
+// a header name (RFC 9110 section 5.1: a token), lower-cased
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/
+
 class IncomingHeaders extends NativeHeaders {
   #raw: string[] | undefined
 
@@ -74,9 +77,9 @@ class IncomingHeaders extends NativeHeaders {
               ? raw[i + 1]!
               : `${value}${lower === 'cookie' ? '; ' : ', '}${raw[i + 1]!}`
       }
-      if (value !== null) return value
+      // a valid name not among the raw lines: absent (an invalid one throws, below)
+      if (value !== null || TOKEN.test(lower)) return value
     }
-    // not among the raw headers: the native list (empty until filled) also checks the name
     return super.get(name)
   }
 
@@ -88,6 +91,7 @@ class IncomingHeaders extends NativeHeaders {
         const n = raw[i]!
         if (n.length === lower.length && (n === lower || n.toLowerCase() === lower)) return true
       }
+      if (TOKEN.test(lower)) return false
     }
     return super.has(name)
   }
