@@ -105,6 +105,8 @@ describe('serve() on a real socket', () => {
   const logger = recordingLogger()
   let server: PasteServer
   let port: number
+  const signals: AbortSignal[] = []
+  let staleAborts = 0
   let lastSignal: AbortSignal | undefined
   let cancelled = false
   const app: App = async (request, context) => {
@@ -149,6 +151,17 @@ describe('serve() on a real socket', () => {
     if (path === '/delay') {
       await sleep(100)
       return new Response(`delayed ${context.search}`)
+    }
+    if (path === '/listen') {
+      // returns at once, leaving a listener on its signal
+      const signal = context.signal
+      signals.push(signal)
+      signal.addEventListener('abort', () => staleAborts++)
+      return new Response('listening')
+    }
+    if (path === '/note-signal') {
+      signals.push(context.signal)
+      return new Response('noted')
     }
     if (path === '/wait') {
       lastSignal = context.signal
@@ -288,6 +301,26 @@ describe('serve() on a real socket', () => {
     for (let i = 0; i < 250 && !cancelled; i++) await sleep(20)
     expect(cancelled).toBe(true)
     expect(lastSignal?.aborted).toBe(true)
+  })
+
+  test("a signal left with a listener is never handed on: a later request's disconnect does not fire it", async () => {
+    signals.length = 0
+    staleAborts = 0
+    expect(await (await fetch(`${server.url}/listen`)).text()).toBe('listening')
+    // more requests (new connections and kept-alive ones), then one whose client leaves
+    for (let i = 0; i < 5; i++) await (await fetch(`${server.url}/note-signal`)).text()
+    lastSignal = undefined
+    const req = httpRequest(`${server.url}/wait`)
+    req.on('error', () => {})
+    req.end()
+    for (let i = 0; i < 250 && !lastSignal; i++) await sleep(20)
+    req.destroy()
+    for (let i = 0; i < 250 && !(lastSignal as AbortSignal | undefined)?.aborted; i++)
+      await sleep(20)
+    expect(lastSignal?.aborted).toBe(true)
+    expect(signals.slice(1)).not.toContain(signals[0]) // never reused
+    expect(signals[0]?.aborted).toBe(false)
+    expect(staleAborts).toBe(0)
   })
 
   test('a client that goes away while the App waits aborts the signal', async () => {

@@ -28,12 +28,15 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * Opens `count` keep-alive connections that each make one request and then stay idle, and
- * returns the server's RSS growth per connection in bytes.
+ * returns the server's memory growth per connection in bytes: V8 heap used + external
+ * memory, each read after full garbage collections in the server (`measure`), so what is
+ * counted is what the connections keep alive, not garbage or allocator slack (RSS deltas
+ * of a few hundred connections are within the noise of the allocator: they came out
+ * negative). Kernel socket buffers are not in a process's memory and are not counted.
  */
-export async function idleConnectionBytes(base, pid, count) {
+export async function idleConnectionBytes(base, count, measure) {
   const { hostname, port } = new URL(base)
-  await sleep(200)
-  const before = rssBytes(pid)
+  const before = await measure()
   const sockets = []
   for (let i = 0; i < count; i += 50) {
     const batch = []
@@ -50,9 +53,11 @@ export async function idleConnectionBytes(base, pid, count) {
       )
     await Promise.all(batch)
   }
-  await sleep(300)
-  const after = rssBytes(pid)
+  await sleep(200)
+  const after = await measure()
   for (const socket of sockets) socket.destroy()
   await sleep(200)
-  return (after - before) / count
+  if (!before?.gc || !after?.gc) return Number.NaN
+  const held = (m) => m.heapUsed + m.external
+  return (held(after) - held(before)) / count
 }

@@ -161,7 +161,9 @@ async function runScenario(scenario, dir) {
   await Promise.all(alive().map(settle))
   if (scenario.name === 'hello')
     for (const state of alive())
-      state.idleBytes = await idleConnectionBytes(state.base, state.pid, settings.idleConnections)
+      state.idleBytes = await idleConnectionBytes(state.base, settings.idleConnections, () =>
+        settle(state),
+      )
   for (let run = 0; run < settings.runs; run++)
     for (const state of alive()) {
       const cpuBefore = cpuMicros(state.pid)
@@ -187,17 +189,23 @@ async function runScenario(scenario, dir) {
   return { scenario, states }
 }
 
-/** Asks a server to run its full garbage collections; resolves when it says `settled`. */
+/**
+ * Asks a server to run its full garbage collections; resolves with what its heap holds
+ * afterwards (`{ gc, heapUsed, external, rss }`), or undefined if it did not answer.
+ */
 function settle(state) {
   return new Promise((resolve) => {
-    const timer = setTimeout(done, 5000)
-    function done() {
+    let out = ''
+    const timer = setTimeout(() => done(undefined), 5000)
+    function done(value) {
       clearTimeout(timer)
       state.child.stdout.off('data', onData)
-      resolve()
+      resolve(value)
     }
     function onData(chunk) {
-      if (String(chunk).includes('settled')) done()
+      out += chunk
+      const m = /settled (\{.*\})\n/.exec(out)
+      if (m) done(JSON.parse(m[1]))
     }
     state.child.stdout.on('data', onData)
     state.child.kill('SIGUSR2')
