@@ -156,7 +156,8 @@ export class Context {
 
   /** A new context with some fields changed (invariants checked); this one is unchanged. */
   derive(changes: ContextChanges): Context {
-    return new Context({ ...this.#init(), ...changes }, this.#slots)
+    // one record: this context's fields, overwritten by the changes (as a spread would)
+    return new Context(Object.assign(this.#init(), changes), this.#slots)
   }
 
   /**
@@ -172,7 +173,10 @@ export class Context {
       throw new TypeError(
         `@paste/core: ${JSON.stringify(prefix)} is not a prefix of pathInfo ${JSON.stringify(this.pathInfo)}`,
       )
-    return this.derive({ scriptName: this.scriptName + p, pathInfo: this.pathInfo.slice(p.length) })
+    const init = this.#init()
+    init.scriptName = this.scriptName + p
+    init.pathInfo = this.pathInfo.slice(p.length)
+    return new Context(init, this.#slots)
   }
 
   #init(): ContextInit {
