@@ -244,3 +244,78 @@ describe('toFetchHandler', () => {
     expect(await r.text()).not.toContain('secret')
   })
 })
+
+describe('a lazily asked peer (RequestParts.peer, ContextInit.peer)', () => {
+  const base = {
+    target: '/a/b',
+    header: (n: string) => (n === 'host' ? 'h' : undefined),
+    secure: false,
+  }
+
+  test('with no trusted proxy, the peer is asked on first read, once, and shared by derived contexts', () => {
+    let asked = 0
+    const peer = () => {
+      asked++
+      return { address: '192.0.2.7', port: 5555 }
+    }
+    const context = contextFromParts({ ...base, peer })
+    const derived = context.shift('/a').derive({ remoteUser: 'alice' }).with(createKey('k'), 1)
+    expect(asked).toBe(0)
+    expect(derived.remoteAddress).toBe('192.0.2.7')
+    expect(derived.remotePort).toBe(5555)
+    expect(context.remoteAddress).toBe('192.0.2.7')
+    expect(asked).toBe(1)
+  })
+
+  test('with a trusted proxy, the peer is asked at once and forwarded headers are walked', () => {
+    let asked = 0
+    const context = contextFromParts(
+      {
+        ...base,
+        header: (n) => (n === 'host' ? 'h' : n === 'x-forwarded-for' ? '203.0.113.9' : undefined),
+        peer: () => {
+          asked++
+          return { address: '127.0.0.1', port: 1 }
+        },
+      },
+      { trustProxy: ['loopback'] },
+    )
+    expect(asked).toBe(1)
+    expect(context.remoteAddress).toBe('203.0.113.9')
+    expect(context.remotePort).toBeUndefined() // the port was the proxy's
+  })
+
+  test('an explicit remoteAddress wins over peer', () => {
+    let asked = 0
+    const context = contextFromParts({
+      ...base,
+      remoteAddress: '198.51.100.1',
+      peer: () => {
+        asked++
+        return { address: 'x' }
+      },
+    })
+    expect(context.remoteAddress).toBe('198.51.100.1')
+    expect(asked).toBe(0)
+  })
+
+  test('derive changing the address keeps the port, and the other way round', () => {
+    const context = new Context({
+      scheme: 'http',
+      host: 'h',
+      pathInfo: '/',
+      peer: () => ({ address: '192.0.2.1', port: 80 }),
+    })
+    const moved = context.derive({ remoteAddress: '192.0.2.2' })
+    expect([moved.remoteAddress, moved.remotePort]).toEqual(['192.0.2.2', 80])
+    const ported = context.derive({ remotePort: 81 })
+    expect([ported.remoteAddress, ported.remotePort]).toEqual(['192.0.2.1', 81])
+    expect([context.remoteAddress, context.remotePort]).toEqual(['192.0.2.1', 80])
+  })
+
+  test('no address at all is the empty string', () => {
+    const context = new Context({ scheme: 'http', host: 'h', pathInfo: '/' })
+    expect(context.remoteAddress).toBe('')
+    expect(context.remotePort).toBeUndefined()
+  })
+})

@@ -40,6 +40,13 @@ export interface ContextInit {
   remoteAddress?: string
   /** The client's port, when known. */
   remotePort?: number
+  /**
+   * The client's address and port, asked for the first time either is read (used when
+   * `remoteAddress` is not given): a server can skip asking the socket for requests that
+   * never look, which saves memory per keep-alive connection on Node. Called at most once,
+   * synchronously; the contexts derived from this one share the answer.
+   */
+  peer?: () => { address: string; port?: number | undefined }
   /** The authenticated user (WSGI `REMOTE_USER`). */
   remoteUser?: string | undefined
   /** How the user was authenticated (WSGI `AUTH_TYPE`): `basic`, `digest`, `cookie`... */
@@ -80,19 +87,44 @@ function checkSplit(scriptName: string, pathInfo: string): void {
  * const inner = context.shift('/blog')   // scriptName '/blog', pathInfo '/2024'
  * const withUser = context.derive({ remoteUser: 'alice', authType: 'basic' })
  */
+/** The client's address and port: known, or still to be asked (shared by derived contexts). */
+interface Peer {
+  address: string
+  port: number | undefined
+  ask: (() => { address: string; port?: number | undefined }) | undefined
+}
+
+function known(address: string, port: number | undefined): Peer {
+  return { address, port, ask: undefined }
+}
+
+function resolved(peer: Peer): Peer {
+  const ask = peer.ask
+  if (ask !== undefined) {
+    peer.ask = undefined
+    const answer = ask()
+    peer.address = answer.address
+    peer.port = answer.port
+  }
+  return peer
+}
+
+// what #init hands the constructor so a derived context shares its parent's Peer
+const kPeer: unique symbol = Symbol('paste.peer')
+type InitWithPeer = ContextInit & { [kPeer]?: Peer }
+
 export class Context {
   readonly scheme: string
   readonly host: string
   readonly scriptName: string
   readonly pathInfo: string
   readonly search: string
-  readonly remoteAddress: string
-  readonly remotePort: number | undefined
   readonly remoteUser: string | undefined
   readonly authType: string | undefined
   readonly signal: AbortSignal
   readonly logger: Logger
   readonly #slots: Record<symbol, unknown>
+  readonly #peer: Peer
   #url: URL | undefined
 
   constructor(init: ContextInit, slots: Record<symbol, unknown> = EMPTY) {
@@ -103,13 +135,35 @@ export class Context {
     this.scriptName = scriptName
     this.pathInfo = init.pathInfo
     this.search = init.search ?? ''
-    this.remoteAddress = init.remoteAddress ?? ''
-    this.remotePort = init.remotePort
+    const inherited = (init as InitWithPeer)[kPeer]
+    const portGiven = 'remotePort' in init
+    if (inherited !== undefined && init.remoteAddress === undefined && !portGiven)
+      this.#peer = inherited // derived without a change to the peer: share it, asked or not
+    else if (inherited !== undefined) {
+      // derive() changing the address or the port: the other one is the parent's
+      const parent = resolved(inherited)
+      this.#peer = known(
+        init.remoteAddress ?? parent.address,
+        portGiven ? init.remotePort : parent.port,
+      )
+    } else if (init.remoteAddress === undefined && init.peer !== undefined)
+      this.#peer = { address: '', port: undefined, ask: init.peer }
+    else this.#peer = known(init.remoteAddress ?? '', init.remotePort)
     this.remoteUser = init.remoteUser
     this.authType = init.authType
     this.signal = init.signal ?? NEVER
     this.logger = init.logger ?? consoleLogger
     this.#slots = slots
+  }
+
+  /** The client's address (after trusted proxies), or `''` when unknown. */
+  get remoteAddress(): string {
+    return resolved(this.#peer).address
+  }
+
+  /** The client's port, when known. */
+  get remotePort(): number | undefined {
+    return resolved(this.#peer).port
   }
 
   /** `scheme://host`, as the client sees it. */
@@ -186,13 +240,12 @@ export class Context {
       scriptName: this.scriptName,
       pathInfo: this.pathInfo,
       search: this.search,
-      remoteAddress: this.remoteAddress,
       remoteUser: this.remoteUser,
       authType: this.authType,
       signal: this.signal,
       logger: this.logger,
     }
-    if (this.remotePort !== undefined) init.remotePort = this.remotePort
+    ;(init as InitWithPeer)[kPeer] = this.#peer
     return init
   }
 }

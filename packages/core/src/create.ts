@@ -1,7 +1,7 @@
 import type { App } from './app.js'
 import { Context, type ContextInit } from './context.js'
 import { internalServerError, isHttpError, MalformedRequestError } from './error.js'
-import { compileTrust, resolveClientView, type TrustProxy } from './forwarded.js'
+import { compileTrust, resolveClientView, TRUST_NONE, type TrustProxy } from './forwarded.js'
 import { parseIp } from './ip.js'
 import { consoleLogger, type Logger } from './logger.js'
 import { normalizePath } from './path.js'
@@ -32,6 +32,12 @@ export interface RequestParts {
   remoteAddress?: string
   /** The peer's port. */
   remotePort?: number
+  /**
+   * The peer's address and port, asked only when needed (instead of remoteAddress and
+   * remotePort): when no proxy is trusted, the context asks on first read of
+   * `remoteAddress`/`remotePort`; otherwise at once.
+   */
+  peer?: () => { address: string; port?: number | undefined }
   /** Whether the connection is TLS. */
   secure: boolean
   /** Fires when the client goes away. */
@@ -100,6 +106,8 @@ export function contextBuilder(options: ContextOptions = {}): (parts: RequestPar
   return (parts) => buildContext(parts, trusted, options)
 }
 
+const NO_VIEW = { remoteAddress: '', scheme: undefined, host: undefined } as const
+
 function buildContext(
   parts: RequestParts,
   trusted: (address: string, hop: number) => boolean,
@@ -124,7 +132,17 @@ function buildContext(
   if (path === null) throw new MalformedRequestError('malformed request path')
   if (host === undefined || !isValidHost(host))
     throw new MalformedRequestError('missing or malformed Host')
-  const view = resolveClientView(parts.remoteAddress ?? '', parts.header, trusted)
+  // no trusted proxy: the peer is the client, and it is asked only if someone reads it
+  const lazyPeer =
+    trusted === TRUST_NONE && parts.peer !== undefined && parts.remoteAddress === undefined
+  let peerAddress = parts.remoteAddress ?? ''
+  let peerPort = parts.remotePort
+  if (!lazyPeer && parts.remoteAddress === undefined && parts.peer !== undefined) {
+    const answer = parts.peer()
+    peerAddress = answer.address
+    peerPort = answer.port
+  }
+  const view = lazyPeer ? NO_VIEW : resolveClientView(peerAddress, parts.header, trusted)
   const scheme =
     view.scheme === 'https' || view.scheme === 'http'
       ? view.scheme
@@ -145,10 +163,13 @@ function buildContext(
     scriptName,
     pathInfo,
     search: q === -1 || q === target.length - 1 ? '' : target.slice(q),
-    remoteAddress: view.remoteAddress,
   }
-  if (parts.remotePort !== undefined && view.remoteAddress === parts.remoteAddress)
-    init.remotePort = parts.remotePort
+  if (lazyPeer) init.peer = parts.peer!
+  else {
+    init.remoteAddress = view.remoteAddress
+    // the port is the peer's: kept only when the client is the peer
+    if (peerPort !== undefined && view.remoteAddress === peerAddress) init.remotePort = peerPort
+  }
   if (parts.signal) init.signal = parts.signal
   if (options.logger) init.logger = options.logger
   return new Context(init)

@@ -21,6 +21,9 @@ const NAMED: Record<string, readonly string[]> = {
   linklocal: ['169.254.0.0/16', 'fe80::/10'],
 }
 
+/** What {@link compileTrust} returns when no proxy is trusted (so callers can skip the walk). */
+export const TRUST_NONE: (address: string, hop: number) => boolean = () => false
+
 /**
  * Compiles a {@link TrustProxy} setting into a predicate; throws a `TypeError` on a bad entry.
  *
@@ -31,7 +34,7 @@ const NAMED: Record<string, readonly string[]> = {
 export function compileTrust(
   trust: TrustProxy | undefined,
 ): (address: string, hop: number) => boolean {
-  if (trust === undefined || trust === false) return () => false
+  if (trust === undefined || trust === false) return TRUST_NONE
   if (trust === true) return () => true
   if (typeof trust === 'number') {
     if (!Number.isInteger(trust) || trust < 0)

@@ -3,27 +3,32 @@
  * Node 20, a tenth of a whole hello-world request. A request takes a controller from a
  * small server-wide pool of unused ones; when its response is done, the controller goes
  * back to the pool if nobody listens to its signal and it was not aborted, else it is
- * dropped (so a listener never fires for a later request's disconnect). An idle keep-alive
- * connection holds no controller, only a small record. The signal is aborted when the
- * socket closes while a request on it is still being answered.
+ * dropped (so a listener never fires for a later request's disconnect).
+ *
+ * Nothing is kept per connection: an idle keep-alive connection costs what it costs in a
+ * bare node:http server. The signal is aborted when the socket closes while the request
+ * is still being answered; the close listener that does it is added only when a request
+ * goes asynchronous (see {@link watch}) and removed when it is done.
  */
 import { getEventListeners } from 'node:events'
 import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 
-const kConnection: unique symbol = Symbol('paste.connection')
-
-/** What the server tracks per socket. */
+/** What the server tracks for one request in progress. */
 export interface Connection {
-  /** The controller handed to the request in progress (or to the next one). */
-  controller: AbortController | undefined
+  /** The request's controller (from the pool, or its own for a pipelined request). */
+  readonly controller: AbortController
   /** Its signal (AbortController creates it lazily: read it once). */
-  signal: AbortSignal | undefined
-  /** Requests in progress on this socket (more than one only with pipelining). */
-  busy: number
-  /** The peer, read once per connection (net.Socket's getters are not free). */
-  remoteAddress: string
-  remotePort: number
+  readonly signal: AbortSignal
+  /** The peer, asked of the socket when first needed (Node keeps the answer on the socket). */
+  readonly peer: () => { address: string; port: number | undefined }
+  /** The socket, to watch for a close while the request is asynchronous. */
+  readonly socket: Socket
+  /**
+   * The close listener while one is registered; `null` once there is nothing left to do (a
+   * pipelined request, whose response is watched instead, or a released one).
+   */
+  onClose: (() => void) | undefined | null
 }
 
 // EventTarget keeps its listeners in a Map under an internal symbol; its size tells in one
@@ -38,67 +43,56 @@ function hasListeners(signal: AbortSignal): boolean {
   return getEventListeners(signal, 'abort').length > 0
 }
 
-type Tracked = Socket & { [kConnection]?: Connection }
-
 // unused controllers, ready for the next request on any connection
 const spare: AbortController[] = []
 const SPARE_MAX = 256
 
-function onSocketClose(this: Tracked): void {
-  const connection = this[kConnection]
-  if (connection && connection.busy > 0) connection.controller?.abort()
-}
-
-/** The connection state for a new request on this socket; its `signal` is the request's. */
+/** The state of a new request on this socket; its `signal` is the request's. */
 export function acquire(socket: Socket, res: ServerResponse): Connection {
-  const tracked = socket as Tracked
-  let connection = tracked[kConnection]
-  if (connection === undefined) {
-    connection = tracked[kConnection] = {
-      controller: undefined,
-      signal: undefined,
-      busy: 0,
-      remoteAddress: socket.remoteAddress ?? '',
-      remotePort: socket.remotePort ?? 0,
-    }
-    socket.on('close', onSocketClose)
-  }
-  if (connection.busy > 0) {
-    // Pipelined request: its own controller, aborted when its response closes early.
+  const peer = () => ({ address: socket.remoteAddress ?? '', port: socket.remotePort })
+  // Node assigns the socket to a response at once unless an earlier response on it is
+  // still going out: then this request is pipelined and its response waits its turn
+  if (res.socket === null) {
     const controller = new AbortController()
     res.once('close', () => {
       if (!res.writableFinished) controller.abort()
     })
-    return {
-      controller,
-      signal: controller.signal,
-      busy: 1,
-      remoteAddress: connection.remoteAddress,
-      remotePort: connection.remotePort,
-    }
+    return { controller, signal: controller.signal, peer, socket, onClose: null }
   }
-  connection.busy = 1
-  if (connection.controller === undefined) {
-    const controller = spare.pop() ?? new AbortController()
-    connection.controller = controller
-    connection.signal = controller.signal
+  const controller = spare.pop() ?? new AbortController()
+  return {
+    controller,
+    signal: controller.signal,
+    peer,
+    socket,
+    onClose: undefined,
   }
-  return connection
+}
+
+/**
+ * Makes a socket close abort the request. Called only when a request goes asynchronous (the
+ * App returned a promise, or the body streams): a request answered synchronously is done
+ * before any close event can be seen.
+ */
+export function watch(connection: Connection): void {
+  if (connection.onClose !== undefined) return
+  const { socket, controller } = connection
+  // the client left before the request went asynchronous: too late for an event
+  if (socket.destroyed) {
+    controller.abort()
+    return
+  }
+  const onClose = () => controller.abort()
+  connection.onClose = onClose
+  socket.on('close', onClose)
 }
 
 /** Marks the request done; its controller goes back to the pool if nobody listens to it. */
 export function release(connection: Connection): void {
-  connection.busy = 0
-  const controller = connection.controller
-  const signal = connection.signal
-  connection.controller = undefined
-  connection.signal = undefined
-  if (
-    controller !== undefined &&
-    signal !== undefined &&
-    !signal.aborted &&
-    !hasListeners(signal) &&
-    spare.length < SPARE_MAX
-  )
-    spare.push(controller)
+  const { onClose, signal } = connection
+  if (onClose === null) return // pipelined (its own controller, not pooled), or released
+  connection.onClose = null
+  if (onClose !== undefined) connection.socket.off('close', onClose)
+  if (!signal.aborted && !hasListeners(signal) && spare.length < SPARE_MAX)
+    spare.push(connection.controller)
 }

@@ -18,7 +18,7 @@ import {
   type RequestParts,
 } from '@paste/core'
 import { oversized, PayloadTooLargeError } from './body.js'
-import { acquire, type Connection, release } from './connection.js'
+import { acquire, type Connection, release, watch } from './connection.js'
 import { lazyRequest } from './request.js'
 import { isFastResponse, NativeResponseClass } from './response.js'
 import { writeResponse } from './write.js'
@@ -106,7 +106,7 @@ export function toNodeHandler(
 
   return function pasteHandler(req: IncomingMessage, res: ServerResponse): void {
     const connection = acquire(req.socket, res)
-    const signal = connection.signal!
+    const signal = connection.signal
     let request: Request | undefined
     let result: Response | Promise<Response>
     try {
@@ -120,6 +120,7 @@ export function toNodeHandler(
       }
       result = app(request, context)
       if (typeof (result as Partial<Promise<Response>>).then === 'function') {
+        watch(connection)
         Promise.resolve(result)
           .then(
             (response) => finish(req, res, response, connection),
@@ -156,7 +157,10 @@ export function toNodeHandler(
     try {
       const pending = writeResponse(res, response, req.method === 'HEAD', close, logger)
       if (pending === undefined) release(connection)
-      else pending.then(() => release(connection))
+      else {
+        watch(connection)
+        pending.then(() => release(connection))
+      }
     } catch (error) {
       logger.error('@paste/httpserver: error while writing the response', { error })
       res.destroy()
@@ -171,10 +175,10 @@ export function toNodeHandler(
     // RFC 9112 section 3.2: more than one Host is a 400
     if (scannedHosts > 1) throw new MalformedRequestError('more than one Host header')
     parts.target = original ?? raw
-    parts.remoteAddress = connection.remoteAddress
-    parts.remotePort = connection.remotePort
+    // asked only if read: Node creates a per-socket record the first time anyone asks
+    parts.peer = connection.peer
     parts.secure = (req.socket as { encrypted?: boolean }).encrypted === true
-    parts.signal = connection.signal!
+    parts.signal = connection.signal
     current = req
     let context: Context
     try {

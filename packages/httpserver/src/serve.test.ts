@@ -310,14 +310,15 @@ describe('serve() on a real socket', () => {
     // more requests (new connections and kept-alive ones), then one whose client leaves
     for (let i = 0; i < 5; i++) await (await fetch(`${server.url}/note-signal`)).text()
     lastSignal = undefined
+    // read through a function: TypeScript would narrow the variable to `undefined` here
+    const waiting = (): AbortSignal | undefined => lastSignal
     const req = httpRequest(`${server.url}/wait`)
     req.on('error', () => {})
     req.end()
-    for (let i = 0; i < 250 && !lastSignal; i++) await sleep(20)
+    for (let i = 0; i < 250 && !waiting(); i++) await sleep(20)
     req.destroy()
-    for (let i = 0; i < 250 && !(lastSignal as AbortSignal | undefined)?.aborted; i++)
-      await sleep(20)
-    expect(lastSignal?.aborted).toBe(true)
+    for (let i = 0; i < 250 && !waiting()?.aborted; i++) await sleep(20)
+    expect(waiting()?.aborted).toBe(true)
     expect(signals.slice(1)).not.toContain(signals[0]) // never reused
     expect(signals[0]?.aborted).toBe(false)
     expect(staleAborts).toBe(0)

@@ -74,7 +74,8 @@ function goals(results) {
         `| ${scenario.name}: paste >= ${scenario.goal.ratio}x ${scenario.goal.against} | ${r === undefined ? `n/a (${paste?.status ?? ref?.status ?? 'missing'})` : `${r.toFixed(2)}x`} | ${cpu(paste, ref)} | ${r === undefined ? '?' : r >= scenario.goal.ratio ? 'yes' : `no, short by ${((scenario.goal.ratio - r) * 100).toFixed(0)} points`} |`,
       )
     }
-    for (const peer of ['express', 'hono']) {
+    // issue 7: every scenario ahead of Express and Hono; a scenario may name more (hello: Fastify)
+    for (const peer of ['express', 'hono', ...(scenario.aheadOf ?? [])]) {
       const other = find(peer)
       if (!paste?.rps || !other?.rps) continue
       const r = paste.rps / other.rps
@@ -104,9 +105,12 @@ function idleTable(results) {
   return [
     '### Memory per idle keep-alive connection (hello server: growth of V8 heap used + external memory, after full GCs, / connections)',
     '',
-    '| server | bytes per idle connection |',
-    '|---|---:|',
-    ...rows.map((s) => `| ${s.server} | ${fmt(s.idleBytes)} |`),
+    '| server | bytes per idle connection (median) | spread |',
+    '|---|---:|---:|',
+    ...rows.map(
+      (s) =>
+        `| ${s.server} | ${fmt(s.idleBytes)} | ${s.idleSpread ? `${fmt(s.idleSpread[0])}-${fmt(s.idleSpread[1])}` : ''} |`,
+    ),
   ].join('\n')
 }
 

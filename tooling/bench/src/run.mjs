@@ -38,7 +38,8 @@ const settings = {
   seconds: Number(args.get('seconds') ?? (quick ? 1 : 3)),
   warmup: quick ? 1 : 2,
   connections: 50,
-  idleConnections: quick ? 200 : 500,
+  idleConnections: quick ? 200 : 1000,
+  idleSamples: quick ? 1 : 5,
 }
 const only = typeof args.get('only') === 'string' ? args.get('only').split(',') : undefined
 const onlyServers =
@@ -159,11 +160,22 @@ async function runScenario(scenario, dir) {
   const alive = () => live.filter((state) => !state.crashed)
   // every server to the state of a long-running process: full GCs done (see server.mjs)
   await Promise.all(alive().map(settle))
-  if (scenario.name === 'hello')
-    for (const state of alive())
-      state.idleBytes = await idleConnectionBytes(state.base, settings.idleConnections, () =>
-        settle(state),
-      )
+  // memory per idle connection: the median of several measurements, interleaved across the
+  // servers (one measurement is within a few hundred bytes of GC noise)
+  if (scenario.name === 'hello') {
+    const samples = new Map(alive().map((state) => [state, []]))
+    for (let i = 0; i < settings.idleSamples; i++)
+      for (const state of alive())
+        samples
+          .get(state)
+          .push(
+            await idleConnectionBytes(state.base, settings.idleConnections, () => settle(state)),
+          )
+    for (const [state, values] of samples) {
+      state.idleBytes = median(values)
+      state.idleSpread = [Math.min(...values), Math.max(...values)]
+    }
+  }
   for (let run = 0; run < settings.runs; run++)
     for (const state of alive()) {
       const cpuBefore = cpuMicros(state.pid)

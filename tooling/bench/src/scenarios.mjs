@@ -44,6 +44,8 @@ export const SCENARIOS = [
     servers: PEERS,
     path: '/',
     goal: { against: 'raw', ratio: 0.9 },
+    // issue 2: a hello-world App ahead of Hono and Fastify too
+    aheadOf: ['fastify'],
     async prepare(base) {
       const r = await exchange(`${base}/`)
       expect(r.status === 200 && r.body.toString() === HELLO, `hello: got ${r.status}`)
