@@ -18,6 +18,16 @@ describe('FastResponse behaves as a Response', () => {
     expect(isFastResponse(response)).toBe(true)
   })
 
+  test("an empty statusText (a middleware copying a Response's init) stays on the fast path", () => {
+    const copied = new FastResponse('zipped', { status: 200, statusText: '', headers: {} })
+    expect(knownBody(copied)).toBe('zipped') // written straight to the socket
+    expect(copied.statusText).toBe('')
+    // a real reason phrase needs the native class (the server writes it)
+    const custom = new FastResponse('x', { status: 200, statusText: 'Fine' })
+    expect(knownBody(custom)).toBeUndefined()
+    expect(custom.statusText).toBe('Fine')
+  })
+
   test('body methods give what the native class gives', async () => {
     const bytes = new Uint8Array([1, 2, 3])
     expect(await new FastResponse('héllo').text()).toBe('héllo')

@@ -38,7 +38,8 @@ function isSimpleBody(body: unknown): body is SimpleBody {
 function isSimpleInit(init: ResponseInit | undefined): boolean {
   if (init === undefined) return true
   if (typeof init !== 'object' || init === null || init instanceof NativeResponse) return false
-  return init.statusText === undefined
+  // an empty reason phrase is the default one (what middleware copying a Response passes)
+  return init.statusText === undefined || init.statusText === ''
 }
 
 class FastResponseImpl {
