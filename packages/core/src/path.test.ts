@@ -44,6 +44,41 @@ describe('normalizePath', () => {
     )
   })
 
+  test('paths over a path-heavy alphabet: normal form is stable, the fast check agrees', () => {
+    // "/", ".", "%" and hex digits make dot segments, empty segments and escapes likely, so
+    // both the one-pass "already normal" check and the full normalisation are exercised
+    const alphabet = fc.constantFrom(
+      '/',
+      '/',
+      '.',
+      '.',
+      'a',
+      'B',
+      '%',
+      '2',
+      'e',
+      'F',
+      '~',
+      ';',
+      '-',
+    )
+    fc.assert(
+      fc.property(fc.string({ unit: alphabet, maxLength: 40 }), (s) => {
+        const raw = `/${s}`
+        const once = normalizePath(raw)
+        if (once === null) return
+        expect(normalizePath(once)).toBe(once)
+        const segments = once.split('/').slice(1)
+        expect(segments.slice(0, -1)).not.toContain('')
+        for (const segment of segments) expect(segment === '.' || segment === '..').toBe(false)
+        // what is returned unchanged has no escape of an unreserved character left
+        if (once === raw)
+          expect(/%(?:2[DdEe]|[46][1-9A-Fa-f]|[57][0-9Aa]|3\d|5[Ff]|7[Ee])/.test(raw)).toBe(false)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
   test('a 64 KiB hostile path normalises quickly (the fastest of 5 runs, well under 50 ms)', () => {
     // One timed run could be descheduled on a loaded CI machine; a super-linear
     // normaliser is slow on every run, so the fastest of several is the honest figure.

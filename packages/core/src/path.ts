@@ -16,9 +16,30 @@
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/
 // pchar = unreserved / pct-encoded / sub-delims / ":" / "@"   (plus "/" between segments)
 const PCHAR_OR_SLASH = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]$/
-// A path that is already normal: only pchar and "/", no "%", no "//", no segment starting "."
-const ALREADY_NORMAL =
-  /^(?:\/(?:[A-Za-z0-9\-_~!$&'()*+,;=:@][A-Za-z0-9\-._~!$&'()*+,;=:@]*)?)+$|^\/$/
+// pchar without "%" (RFC 3986 section 3.3), by char code: what an already-normal path holds
+const PLAIN = new Uint8Array(128)
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@")
+  PLAIN[c.charCodeAt(0)] = 1
+
+/**
+ * A path that is already normal: "/" then plain pchar segments, none empty (no "//"), none
+ * starting with "." (so no dot segments), no "%" (a trailing "/" is fine). One pass over
+ * the characters, no regular expression: this runs for every request.
+ */
+function alreadyNormal(raw: string): boolean {
+  let segmentStart = true
+  for (let i = 1; i < raw.length; i++) {
+    const c = raw.charCodeAt(i)
+    if (c === 47 /* / */) {
+      if (segmentStart) return false // empty segment
+      segmentStart = true
+    } else {
+      if (c >= 128 || PLAIN[c] === 0 || (segmentStart && c === 46)) /* . */ return false
+      segmentStart = false
+    }
+  }
+  return true
+}
 
 /**
  * Normalises a raw request path (no query) as described above. Returns `null` when the path
@@ -29,7 +50,7 @@ const ALREADY_NORMAL =
  */
 export function normalizePath(raw: string): string | null {
   if (raw.length === 0 || raw.charCodeAt(0) !== 47 /* / */) return null
-  if (ALREADY_NORMAL.test(raw) && !raw.includes('//')) return raw
+  if (alreadyNormal(raw)) return raw
   const canonical = canonicalEscapes(raw)
   if (canonical === null) return null
   return removeDotSegments(canonical)
