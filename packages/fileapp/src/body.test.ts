@@ -1,12 +1,4 @@
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readlinkSync,
-  rmSync,
-  truncateSync,
-  writeFileSync,
-} from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,22 +6,12 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createContext } from '@paste/core'
 import { startServer } from '@paste-tooling/testing'
 import { afterAll, describe, expect, test } from 'vitest'
+import { openHandles } from '../test/handles.js'
 import { fileApp, fileSource } from './index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'paste-body-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const BIG = 16 * 1024 * 1024
-
-/** Open descriptors of this process that point at `path` (Linux /proc). */
-function openHandles(path: string): number {
-  let count = 0
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`) === path) count++
-    } catch {}
-  }
-  return count
-}
 
 async function eventually(check: () => boolean, ms = 3000): Promise<void> {
   const until = Date.now() + ms

@@ -1,16 +1,9 @@
-import {
-  mkdtempSync,
-  readdirSync,
-  readlinkSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-} from 'node:fs'
+import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createContext } from '@paste/core'
 import { afterAll, describe, expect, test } from 'vitest'
+import { openHandles } from '../test/handles.js'
 import { FileRangeReadable, FileRangeSource } from './fast.js'
 import { fileApp, fileSource } from './index.js'
 
@@ -86,16 +79,6 @@ function readAll(source: FileRangeSource, size: number): Promise<Buffer> {
     }
     next()
   })
-}
-
-function openHandles(path: string): number {
-  let count = 0
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`) === path) count++
-    } catch {}
-  }
-  return count
 }
 
 describe("the hook's `source` form (reads into the server's reused buffers)", () => {
