@@ -58,7 +58,7 @@ export interface ContextInit {
 }
 
 /** The fields {@link Context.derive} may change. */
-export type ContextChanges = Partial<Omit<ContextInit, 'signal' | 'logger'>> & {
+export type ContextChanges = Partial<Omit<ContextInit, 'signal' | 'logger' | 'peer'>> & {
   signal?: AbortSignal
   logger?: Logger
 }
@@ -77,16 +77,6 @@ function checkSplit(scriptName: string, pathInfo: string): void {
     )
 }
 
-/**
- * What WSGI's environ carried and a Fetch `Request` lacks: the mount split, the client's
- * address, the authenticated user, the client-visible URL, an abort signal, and typed
- * extension slots. A context is immutable: {@link Context.derive}, {@link Context.with} and
- * {@link Context.shift} return a new one and leave the caller's as it was.
- *
- * @example
- * const inner = context.shift('/blog')   // scriptName '/blog', pathInfo '/2024'
- * const withUser = context.derive({ remoteUser: 'alice', authType: 'basic' })
- */
 /** The client's address and port: known, or still to be asked (shared by derived contexts). */
 interface Peer {
   address: string
@@ -113,6 +103,16 @@ function resolved(peer: Peer): Peer {
 const kPeer: unique symbol = Symbol('paste.peer')
 type InitWithPeer = ContextInit & { [kPeer]?: Peer }
 
+/**
+ * What WSGI's environ carried and a Fetch `Request` lacks: the mount split, the client's
+ * address, the authenticated user, the client-visible URL, an abort signal, and typed
+ * extension slots. A context is immutable: {@link Context.derive}, {@link Context.with} and
+ * {@link Context.shift} return a new one and leave the caller's as it was.
+ *
+ * @example
+ * const inner = context.shift('/blog')   // scriptName '/blog', pathInfo '/2024'
+ * const withUser = context.derive({ remoteUser: 'alice', authType: 'basic' })
+ */
 export class Context {
   readonly scheme: string
   readonly host: string
