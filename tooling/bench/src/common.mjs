@@ -28,6 +28,11 @@ export function payload(user, views) {
   }
 }
 
+/** The implementation a server provides for a scenario: the static ones share one. */
+export function implementationOf(scenario) {
+  return scenario.startsWith('static-') ? 'static' : scenario
+}
+
 /** A ~100 KB HTML page, deterministic, compressible like a real one. */
 export function htmlPage() {
   const rows = []

@@ -37,6 +37,25 @@ const STATIC_PEERS = ['sirv', 'paste', 'fastify', 'hono', 'express']
  * `goal` (ratio of paste to reference, or to a peer), and `prepare(base)` which checks the
  * server's answer and returns the wrk options (headers, script).
  */
+/** A scenario fetching one static file of a known size. */
+function staticFile(name, title, file, bytes) {
+  return {
+    name,
+    title,
+    servers: STATIC_PEERS,
+    path: `/static/${file}`,
+    goal: { against: 'sirv', ratio: 1 },
+    async prepare(base) {
+      const r = await exchange(`${base}/static/${file}`)
+      expect(
+        r.status === 200 && r.body.length === bytes,
+        `${name}: got ${r.status} ${r.body.length} bytes`,
+      )
+      return {}
+    },
+  }
+}
+
 export const SCENARIOS = [
   {
     name: 'hello',
@@ -52,36 +71,8 @@ export const SCENARIOS = [
       return {}
     },
   },
-  {
-    name: 'static-1k',
-    title: 'static file, 1 KB',
-    servers: STATIC_PEERS,
-    path: '/static/1k.txt',
-    goal: { against: 'sirv', ratio: 1 },
-    async prepare(base) {
-      const r = await exchange(`${base}/static/1k.txt`)
-      expect(
-        r.status === 200 && r.body.length === 1024,
-        `static-1k: got ${r.status} ${r.body.length} bytes`,
-      )
-      return {}
-    },
-  },
-  {
-    name: 'static-1m',
-    title: 'static file, 1 MB',
-    servers: STATIC_PEERS,
-    path: '/static/1m.bin',
-    goal: { against: 'sirv', ratio: 1 },
-    async prepare(base) {
-      const r = await exchange(`${base}/static/1m.bin`)
-      expect(
-        r.status === 200 && r.body.length === 1024 * 1024,
-        `static-1m: got ${r.status} ${r.body.length} bytes`,
-      )
-      return {}
-    },
-  },
+  staticFile('static-1k', 'static file, 1 KB', '1k.txt', 1024),
+  staticFile('static-1m', 'static file, 1 MB', '1m.bin', 1024 * 1024),
   {
     name: 'static-304',
     title: '304 revalidation (If-None-Match)',

@@ -5,13 +5,13 @@
  * killed (SIGTERM). run.mjs pins this process to one CPU.
  */
 import { join } from 'node:path'
-import { htmlPage } from './common.mjs'
+import { htmlPage, implementationOf } from './common.mjs'
 
 const [serverName, scenario, port, dir] = process.argv.slice(2)
 const context = { port: Number(port), staticDir: join(dir, 'static'), html: htmlPage() }
 try {
   const module = await import(`./servers/${serverName}.mjs`)
-  const server = await module.start(scenario, context)
+  const server = await module.start(implementationOf(scenario), context)
   if (server === undefined) console.log('n/a (no such scenario)')
   else console.log(`ready ${port}`)
 } catch (error) {

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { htmlPage, writeFixtures } from '../src/common.mjs'
+import { htmlPage, implementationOf, writeFixtures } from '../src/common.mjs'
 import { SCENARIOS } from '../src/scenarios.mjs'
 import * as paste from '../src/servers/paste.mjs'
 import * as raw from '../src/servers/raw.mjs'
@@ -29,7 +29,7 @@ describe('every scenario server starts and answers correctly', () => {
     ] as const) {
       if (!scenario.servers.includes(name)) continue
       test(`${scenario.name} on ${name}`, async () => {
-        const server = (await module.start(scenario.name, context)) as Server
+        const server = (await module.start(implementationOf(scenario.name), context)) as Server
         try {
           const base = `http://127.0.0.1:${server.address().port}`
           expect(await scenario.prepare(base)).toBeTypeOf('object')

@@ -85,9 +85,6 @@ const scenarios = {
       res.type('text/plain; charset=utf-8').send(String(req.body.length)),
     ),
 }
-scenarios['static-1k'] = scenarios.static
-scenarios['static-1m'] = scenarios.static
-scenarios['static-304'] = scenarios.static
 
 export function start(name, context) {
   const make = scenarios[name]

@@ -79,9 +79,6 @@ const scenarios = {
     })
   },
 }
-scenarios['static-1k'] = scenarios.static
-scenarios['static-1m'] = scenarios.static
-scenarios['static-304'] = scenarios.static
 
 export async function start(name, context) {
   const make = scenarios[name]

@@ -57,9 +57,6 @@ const scenarios = {
   upload: () =>
     new Hono().post('/upload', async (c) => c.text(String((await c.req.arrayBuffer()).byteLength))),
 }
-scenarios['static-1k'] = scenarios.static
-scenarios['static-1m'] = scenarios.static
-scenarios['static-304'] = scenarios.static
 
 export function start(name, context) {
   const make = scenarios[name]

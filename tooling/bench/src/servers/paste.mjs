@@ -74,9 +74,6 @@ const scenarios = {
   upload: async () => async (request) =>
     new Response(String((await request.arrayBuffer()).byteLength), { headers: TEXT }),
 }
-scenarios['static-1k'] = scenarios.static
-scenarios['static-1m'] = scenarios.static
-scenarios['static-304'] = scenarios.static
 
 export async function start(name, context) {
   const make = scenarios[name]
