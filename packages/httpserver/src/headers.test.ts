@@ -5,9 +5,11 @@
  */
 import { connect } from 'node:net'
 import { inspect } from 'node:util'
-import { silentLogger } from '@paste/core'
+import { type Context, silentLogger } from '@paste/core'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type PasteServer, serve } from './index.js'
+import { lazyRequest } from './request.js'
 
 type Probe = (headers: Headers) => unknown
 let server: PasteServer
@@ -134,5 +136,54 @@ describe('request.headers: a lazy view answering as a native Headers', () => {
     } finally {
       await app.close()
     }
+  })
+})
+
+describe('request.headers against native Headers, for any header lines (property)', () => {
+  // names that collide in length and differ only in case, plus characters outside tokens
+  const name = fc.oneof(
+    fc.constantFrom('Host', 'host', 'HOST', 'If-None-Match', 'cache-control', 'Cache-Control'),
+    fc.constantFrom(
+      'if-match',
+      'IF-MATCH',
+      'x-a',
+      'X-A',
+      'x-b',
+      'Cookie',
+      'cookie',
+      'a_b',
+      "x!#$%&'*+-.^`|~",
+    ),
+    fc.stringMatching(/^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,14}$/),
+  )
+  const value = fc.stringMatching(/^[\x21-\x7e]([\x20-\x7e]{0,8}[\x21-\x7e])?$/)
+  const asked = fc.oneof(name, fc.constantFrom('bad name', 'x\u00e9', '', 'x:y', 'Ä'))
+
+  test('get and has answer as a native Headers built from the same lines', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(name, value), { maxLength: 8 }),
+        fc.array(asked, { minLength: 1, maxLength: 6 }),
+        (lines, names) => {
+          const raw = lines.flat()
+          const incoming = { rawHeaders: raw, method: 'GET' } as never
+          const lazy = lazyRequest(incoming, {} as Context, new AbortController().signal, 0).headers
+          const reference = new Headers()
+          for (const [n, v] of lines) reference.append(n, v)
+          const outcome = (fn: () => unknown) => {
+            try {
+              return fn()
+            } catch (error) {
+              return `threw ${(error as Error).name}`
+            }
+          }
+          for (const n of names) {
+            expect(outcome(() => lazy.get(n))).toEqual(outcome(() => reference.get(n)))
+            expect(outcome(() => lazy.has(n))).toEqual(outcome(() => reference.has(n)))
+          }
+        },
+      ),
+      { numRuns: 500 },
+    )
   })
 })

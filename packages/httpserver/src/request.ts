@@ -48,6 +48,35 @@ const NativeHeaders = globalThis.Headers as unknown as new () => HeadersMethods
 // a header name (RFC 9110 section 5.1: a token), lower-cased
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/
 
+// token characters mapped to their lower case (0: not a token character)
+const TOKEN_LOWER = new Uint8Array(128)
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz")
+  TOKEN_LOWER[c.charCodeAt(0)] = c.charCodeAt(0)
+for (let c = 65; c <= 90; c++) TOKEN_LOWER[c] = c + 32
+
+/** Whether a raw header name equals `lower` (a lower-case token of the same length), ignoring case. */
+function sameName(raw: string, lower: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i)
+    if (c > 127 || TOKEN_LOWER[c] !== lower.charCodeAt(i)) return false
+  }
+  return true
+}
+
+// Lower-case names already found valid: the names an app asks for are a handful of
+// literals, so the token check runs once per name, not once per lookup. Bounded.
+const validNames = new Set<string>()
+const VALID_NAMES_MAX = 512
+
+/** The name lower-cased when it is a valid header name, else `undefined`. */
+function checkedName(name: string): string | undefined {
+  if (validNames.has(name)) return name
+  const lower = String(name).toLowerCase()
+  if (!TOKEN.test(lower)) return undefined
+  if (lower === name && validNames.size < VALID_NAMES_MAX) validNames.add(lower)
+  return lower
+}
+
 class IncomingHeaders extends NativeHeaders {
   #raw: string[] | undefined
 
@@ -65,35 +94,29 @@ class IncomingHeaders extends NativeHeaders {
 
   override get(name: string): string | null {
     const raw = this.#raw
-    if (raw !== undefined) {
-      const lower = String(name).toLowerCase()
-      let value: string | null = null
-      for (let i = 0; i < raw.length; i += 2) {
-        const n = raw[i]!
-        if (n.length === lower.length && (n === lower || n.toLowerCase() === lower))
-          // undici joins repeated Cookie lines with '; ' (one cookie-string), others with ', '
-          value =
-            value === null
-              ? raw[i + 1]!
-              : `${value}${lower === 'cookie' ? '; ' : ', '}${raw[i + 1]!}`
-      }
-      // a valid name not among the raw lines: absent (an invalid one throws, below)
-      if (value !== null || TOKEN.test(lower)) return value
+    // an invalid name: the native class throws its TypeError
+    const lower = raw === undefined ? undefined : checkedName(name)
+    if (raw === undefined || lower === undefined) return super.get(name)
+    let value: string | null = null
+    for (let i = 0; i < raw.length; i += 2) {
+      const n = raw[i]!
+      if (n.length === lower.length && (n === lower || sameName(n, lower)))
+        // undici joins repeated Cookie lines with '; ' (one cookie-string), others with ', '
+        value =
+          value === null ? raw[i + 1]! : `${value}${lower === 'cookie' ? '; ' : ', '}${raw[i + 1]!}`
     }
-    return super.get(name)
+    return value
   }
 
   override has(name: string): boolean {
     const raw = this.#raw
-    if (raw !== undefined) {
-      const lower = String(name).toLowerCase()
-      for (let i = 0; i < raw.length; i += 2) {
-        const n = raw[i]!
-        if (n.length === lower.length && (n === lower || n.toLowerCase() === lower)) return true
-      }
-      if (TOKEN.test(lower)) return false
+    const lower = raw === undefined ? undefined : checkedName(name)
+    if (raw === undefined || lower === undefined) return super.has(name)
+    for (let i = 0; i < raw.length; i += 2) {
+      const n = raw[i]!
+      if (n.length === lower.length && (n === lower || sameName(n, lower))) return true
     }
-    return super.has(name)
+    return false
   }
 
   override append(name: string, value: string): void {
