@@ -80,6 +80,8 @@ matrix(
       const r = await fetch('/', { headers })
       expect(r.status).toBe(304)
       expect(r.headers.get('etag')).toBe(etag)
+      // section 15.4.5: no representation metadata beyond the listed fields when there is an ETag
+      expect(r.headers.get('last-modified')).toBeNull()
       expect(r.headers.get('content-length')).toBeNull()
       expect(r.headers.get('content-type')).toBeNull()
       expect(await r.text()).toBe('')
@@ -108,6 +110,7 @@ matrix(
     expect(r.headers.get('cache-control')).toBe('public, max-age=600')
     expect(r.headers.get('expires')).not.toBeNull()
     expect(r.headers.get('etag')).toBe(etag)
+    expect(r.headers.get('last-modified')).toBeNull()
   },
 )
 
@@ -181,6 +184,20 @@ describe('fileApp sees changes (test_file)', () => {
       expect(await (await fetch('/')).text()).toBe('one')
       writeFileSync(path, 'two!')
       utimesSync(path, new Date(), new Date(Date.now() + 5000))
+      expect(await (await fetch('/')).text()).toBe('two!')
+    },
+  )
+  matrix(
+    'within the stat TTL the cached metadata answers; after it the change shows',
+    () => fileApp(join(dir, 'ttl-1s.txt'), { statTtl: 1000 }),
+    async (fetch) => {
+      const path = tempFile('one', 'ttl-1s.txt')
+      expect(await (await fetch('/')).text()).toBe('one')
+      writeFileSync(path, 'two!')
+      utimesSync(path, new Date(), new Date(Date.now() + 5000))
+      // still the cached length and validators: the stored bytes, never a torn body
+      expect(await (await fetch('/')).text()).toBe('one')
+      await new Promise((r) => setTimeout(r, 1100))
       expect(await (await fetch('/')).text()).toBe('two!')
     },
   )

@@ -46,14 +46,13 @@ export function dataApp(content: Uint8Array | string, options: DataAppOptions = 
   if (!Number.isFinite(lastModified))
     throw new TypeError(`${pkg}: lastModified must be a valid Date`)
   const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`
-  const keep: [string, string][] = [
-    ['etag', etag],
-    ['last-modified', formatHttpDate(lastModified)],
-  ]
+  // what a 304 keeps (RFC 9110 section 15.4.5): not Last-Modified, as there is an ETag
+  const keep: [string, string][] = [['etag', etag]]
   if (cache) keep.push(['cache-control', cache.cacheControl])
   const headers: [string, string][] = [
     ['content-type', contentType],
     ['accept-ranges', 'bytes'],
+    ['last-modified', formatHttpDate(lastModified)],
     ...keep,
   ]
   if (dispo) headers.push(['content-disposition', contentDisposition(dispo, pkg)])

@@ -45,6 +45,23 @@ export interface MetaCacheOptions {
   resolveLinks: boolean
 }
 
+/**
+ * Date.now() read at most once per CLOCK_RESOLUTION ms (as lru-cache's ttlResolution does):
+ * the clock is a call into the runtime, and a cache hit would otherwise read it on every
+ * request. An entry can so expire up to this much late, against a TTL of a second.
+ */
+const CLOCK_RESOLUTION = 10
+let cachedNow = 0
+
+function coarseNow(): number {
+  if (cachedNow !== 0) return cachedNow
+  cachedNow = Date.now()
+  setTimeout(() => {
+    cachedNow = 0
+  }, CLOCK_RESOLUTION).unref()
+  return cachedNow
+}
+
 interface Entry {
   meta: Meta
   expires: number
@@ -81,7 +98,7 @@ export class MetaCache {
   peek(path: string): Meta | undefined {
     const entry = this.#entries.get(path)
     if (entry === undefined) return undefined
-    if (entry.watcher === undefined && entry.expires <= Date.now()) return undefined
+    if (entry.watcher === undefined && entry.expires <= coarseNow()) return undefined
     return entry.meta
   }
 
@@ -127,7 +144,7 @@ export class MetaCache {
         watcher = undefined // fall back to the TTL
       }
     }
-    this.#entries.set(path, { meta, expires: Date.now() + this.#options.ttl, watcher })
+    this.#entries.set(path, { meta, expires: coarseNow() + this.#options.ttl, watcher })
     return meta
   }
 }

@@ -20,7 +20,7 @@ export interface Representation {
   readonly contentType: string
   /** Headers of a 200 except Content-Length and Expires. */
   readonly headers: readonly (readonly [string, string])[]
-  /** Headers a 304 keeps (section 15.4.5). */
+  /** Headers a 304 keeps (section 15.4.5): ETag, Cache-Control, Vary (Expires is added per response). */
   readonly notModifiedHeaders: readonly (readonly [string, string])[]
   /**
    * The whole init of a 304 when no header varies per request (no Expires): one frozen

@@ -155,16 +155,15 @@ export function createFileServer(
     const contentType = o.contentType ?? typeOf(file.path)
     const etag = o.encoding ? `${file.etag.slice(0, -1)}-${o.encoding}"` : file.etag
     const lastModified = formatHttpDate(file.lastModified)
-    const validatorsAndCache: [string, string][] = [
-      ['etag', etag],
-      ['last-modified', lastModified],
-    ]
-    if (cache) validatorsAndCache.push(['cache-control', cache.cacheControl])
-    if (o.varyEncoding) validatorsAndCache.push(['vary', 'Accept-Encoding'])
+    // what a 304 keeps (RFC 9110 section 15.4.5): not Last-Modified, as there is an ETag
+    const notModified: [string, string][] = [['etag', etag]]
+    if (cache) notModified.push(['cache-control', cache.cacheControl])
+    if (o.varyEncoding) notModified.push(['vary', 'Accept-Encoding'])
     const headers: [string, string][] = [
       ['content-type', contentType],
       ['accept-ranges', 'bytes'],
-      ...validatorsAndCache,
+      ['last-modified', lastModified],
+      ...notModified,
     ]
     if (o.encoding) headers.push(['content-encoding', o.encoding])
     if (disposition) headers.push(['content-disposition', disposition])
@@ -174,13 +173,13 @@ export function createFileServer(
       validators: { etag, lastModified: file.lastModified },
       contentType,
       headers,
-      notModifiedHeaders: validatorsAndCache,
+      notModifiedHeaders: notModified,
       // Expires changes every second: only a policy without it can share one 304 init
       notModifiedInit:
         cache?.expires === undefined
           ? Object.freeze({
               status: 304,
-              headers: Object.freeze(Object.fromEntries(validatorsAndCache)),
+              headers: Object.freeze(Object.fromEntries(notModified)),
             })
           : undefined,
       file,
