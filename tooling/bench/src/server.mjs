@@ -5,6 +5,7 @@
  * killed (SIGTERM). run.mjs pins this process to one CPU.
  */
 import { join } from 'node:path'
+import { getHeapSpaceStatistics } from 'node:v8'
 import { htmlPage, implementationOf } from './common.mjs'
 
 const [serverName, scenario, port, dir] = process.argv.slice(2)
@@ -42,5 +43,11 @@ process.on('SIGUSR2', async () => {
   }
   // what the heap holds after the collections: for the idle-connection measurement
   const { heapUsed, external, rss } = process.memoryUsage()
-  console.log(`settled ${JSON.stringify({ gc: Boolean(globalThis.gc), heapUsed, external, rss })}`)
+  // compiled code: what the JIT made of the server's functions, not data any connection holds
+  let code = 0
+  for (const space of getHeapSpaceStatistics())
+    if (space.space_name.startsWith('code_')) code += space.space_used_size
+  console.log(
+    `settled ${JSON.stringify({ gc: Boolean(globalThis.gc), heapUsed, external, code, rss })}`,
+  )
 })
