@@ -1,6 +1,6 @@
 /* Small pieces every app here (and @paste/urlparser) shares: refusals, freshness, the root guard. */
 import { realpathSync } from 'node:fs'
-import { sep } from 'node:path'
+import { insideOf } from './resolve.js'
 
 const ALLOW = 'GET, HEAD'
 
@@ -63,7 +63,6 @@ export function rootGuard(
     throw new TypeError(`${pkg}: root ${JSON.stringify(root)} does not exist`)
   }
   if (followSymlinks) return () => true
-  // isInside with the prefix built once: this runs on every request
-  const prefix = realRoot.endsWith(sep) ? realRoot : realRoot + sep
-  return (real) => real !== undefined && (real === realRoot || real.startsWith(prefix))
+  const inside = insideOf(realRoot)
+  return (real) => real !== undefined && inside(real)
 }

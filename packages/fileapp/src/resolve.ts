@@ -87,7 +87,17 @@ export function resolveInside(
  * isInside('/srv/static-secret/a', '/srv/static') // false
  */
 export function isInside(path: string, root: string): boolean {
-  if (path === root) return true
+  return insideOf(root)(path)
+}
+
+/**
+ * {@link isInside} for one root, with its prefix built once (for a check on every request).
+ *
+ * @example
+ * const inStatic = insideOf('/srv/static')
+ * inStatic('/srv/static/a') // true
+ */
+export function insideOf(root: string): (path: string) => boolean {
   const prefix = root.endsWith(sep) ? root : root + sep
-  return path.startsWith(prefix)
+  return (path) => path === root || path.startsWith(prefix)
 }

@@ -118,6 +118,16 @@ describe('readBody', () => {
     expect(oversized.has(req)).toBe(true)
   })
 
+  test('a declared length over the limit is never allocated; the read fails at the limit', async () => {
+    const alloc = vi.spyOn(Buffer, 'allocUnsafeSlow')
+    const req = incoming({ 'content-length': String(1 << 30) })
+    const body = readBody(req, 1000)
+    req.send(Buffer.alloc(600))
+    req.send(Buffer.alloc(600))
+    await expect(body).rejects.toMatchObject({ status: 413 })
+    expect(alloc).not.toHaveBeenCalled()
+  })
+
   test('a client that goes away mid-body rejects the read, whether committed or not', async () => {
     for (const sent of [10, 900]) {
       const req = incoming({ 'content-length': '1000' })

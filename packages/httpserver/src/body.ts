@@ -51,7 +51,11 @@ const COMMIT_FRACTION = 8
 export function readBody(incoming: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(incoming.headers['content-length'])
-    const commitAt = declared > 0 ? Math.ceil(declared / COMMIT_FRACTION) : Number.POSITIVE_INFINITY
+    // (a declared length over the limit is refused before any read; never allocated here)
+    const commitAt =
+      declared > 0 && declared <= limit
+        ? Math.ceil(declared / COMMIT_FRACTION)
+        : Number.POSITIVE_INFINITY
     let chunks: Buffer[] | undefined = []
     let whole: Buffer | undefined
     let size = 0
