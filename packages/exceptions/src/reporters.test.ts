@@ -1,6 +1,6 @@
 import { type App, pipe } from '@paste/core'
 import { inProcessFetch, matrix } from '@paste-tooling/testing'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { memoryLogger, recorder } from '../test/helpers.js'
 import {
   type ErrorReporter,
@@ -78,15 +78,33 @@ describe('reporters', () => {
 
   test('a reporter that hangs delays nothing and is abandoned after reporterTimeout', async () => {
     const logger = memoryLogger()
-    const hanging: ErrorReporter = { report: () => new Promise<void>(() => {}) }
+    let started = false
+    const hanging: ErrorReporter = {
+      report: () => {
+        started = true
+        return new Promise<void>(() => {})
+      },
+    }
     const fetch = inProcessFetch(
       pipe(boom, errorMiddleware({ reporters: [hanging], reporterTimeout: 30 })),
       { logger },
     )
-    const res = await fetch('/')
-    expect(res.status).toBe(500)
-    expect(logger.lines).toHaveLength(0)
-    await until(() => logger.lines.length > 0, 'the timeout log')
+    // a fake clock: on a loaded machine the report (which reads source files) may take longer
+    // than 30 ms to reach the reporter; setImmediate stays real to wait for it
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const res = await fetch('/')
+      expect(res.status).toBe(500)
+      const deadline = Date.now() + 5000
+      while (!started && Date.now() < deadline) await new Promise((r) => setImmediate(r))
+      expect(started).toBe(true)
+      await vi.advanceTimersByTimeAsync(29)
+      expect(logger.lines).toHaveLength(0)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(logger.lines).toHaveLength(1)
+    } finally {
+      vi.useRealTimers()
+    }
     expect(logger.lines[0]![1]).toBe('@paste/exceptions: reporter timed out')
     expect(logger.lines[0]![2]).toMatchObject({ timeoutMs: 30 })
   })
@@ -116,12 +134,16 @@ describe('emailReporter', () => {
 
   test('an error storm sends one mail per signature per window; the next carries the count', async () => {
     let now = 0
+    let reads = 0 // the throttle reads the clock once per report it is given
     const mail = emailReporter({
       transport,
       from: 'errors@example.com',
       to: 'ops@example.com',
       windowMs: 60_000,
-      now: () => now,
+      now: () => {
+        reads++
+        return now
+      },
     })
     const fetch = inProcessFetch(pipe(boom, errorMiddleware({ reporters: [mail] })), {
       logger: memoryLogger(),
@@ -133,6 +155,9 @@ describe('emailReporter', () => {
     for (let i = 0; i < 50; i++) expect((await fetch('/')).status).toBe(500)
     await other('/')
     // delivery is asynchronous (a real SMTP exchange): wait for both, on a busy machine too
+    // reports follow the responses (they read source files first): all 51 must reach the
+    // throttle before its clock moves on, on a busy machine too
+    await until(() => reads >= 51, 'all 51 reports')
     await until(() => sent.length >= 2, 'the first two mails')
     expect(sent.map((m) => m.subject).sort()).toEqual([
       '[paste] Error: boom',
