@@ -19,6 +19,7 @@ import {
 } from '@paste/core'
 import { oversized, PayloadTooLargeError } from './body.js'
 import { acquire, type Connection, release, watch } from './connection.js'
+import { kIdleStamp } from './idle.js'
 import { lazyRequest } from './request.js'
 import { isFastResponse, NativeResponseClass } from './response.js'
 import { writeResponse } from './write.js'
@@ -29,10 +30,21 @@ export interface NodeHandlerOptions extends ContextOptions {
   maxBodyBytes?: number
 }
 
-/** Internal: state shared by the server (set while it is closing). */
+/** Internal: state shared with {@link serve}. */
 export interface HandlerControl {
+  /** Set while the server closes: responses then close their connection. */
   closing: boolean
+  /**
+   * The keep-alive timeout the server enforces itself (idle.ts), in ms; 0 when Node does.
+   * Node then knows none, so the handler gives it to each response for its
+   * `Keep-Alive: timeout=N` header.
+   */
+  keepAlive?: number
+  /** The idle sweep count, stamped on a connection when a request on it is answered. */
+  tick?: number
 }
+
+type ServerResponseInternals = ServerResponse & { _keepAliveTimeout?: number }
 
 type MountedRequest = IncomingMessage & { originalUrl?: string }
 
@@ -104,7 +116,17 @@ export function toNodeHandler(
     return internalServerError()
   }
 
+  /** The request is answered: its controller is free, its connection idle from now. */
+  function done(connection: Connection): void {
+    release(connection)
+    if (control.keepAlive)
+      (connection.socket as { [kIdleStamp]?: number })[kIdleStamp] = control.tick ?? 0
+  }
+
   return function pasteHandler(req: IncomingMessage, res: ServerResponse): void {
+    // Node's own field for the Keep-Alive header: it reads it only to write that header
+    const keepAlive = control.keepAlive
+    if (keepAlive) (res as ServerResponseInternals)._keepAliveTimeout = keepAlive
     const connection = acquire(req.socket, res)
     const signal = connection.signal
     let request: Request | undefined
@@ -149,22 +171,22 @@ export function toNodeHandler(
       response = internalServerError()
     }
     if (res.headersSent || res.destroyed) {
-      release(connection)
+      done(connection)
       return
     }
     // close after a refused body (its rest is unread) or while the server shuts down
     const close = control.closing || oversized.has(req)
     try {
       const pending = writeResponse(res, response, req.method === 'HEAD', close, logger)
-      if (pending === undefined) release(connection)
+      if (pending === undefined) done(connection)
       else {
         watch(connection)
-        pending.then(() => release(connection))
+        pending.then(() => done(connection))
       }
     } catch (error) {
       logger.error('@paste/httpserver: error while writing the response', { error })
       res.destroy()
-      release(connection)
+      done(connection)
     }
   }
 

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import type { App } from '@paste/core'
 import { servePrimary, serveWorker } from './cluster.js'
 import { type HandlerControl, type NodeHandlerOptions, toNodeHandler } from './handler.js'
+import { type IdleClock, reapIdleConnections } from './idle.js'
 import { installFastResponse } from './response.js'
 
 /** Options for {@link serve}. */
@@ -87,14 +88,16 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Paste
     if (primary) return primary
   }
   if (options.fastResponse !== false) installFastResponse()
-  const control: HandlerControl = { closing: false }
+  const keepAliveTimeout = options.keepAliveTimeout ?? 5_000
+  // the keep-alive timeout is enforced here (idle.ts), not by Node's per-socket timers
+  const control: HandlerControl = { closing: false, keepAlive: keepAliveTimeout, tick: 0 }
   const handler = toNodeHandler(app, options, control)
   const requestTimeout = options.requestTimeout ?? 60_000
   const settings = {
     maxHeaderSize: options.maxHeaderSize ?? 16 * 1024,
     requestTimeout,
     headersTimeout: Math.min(options.headersTimeout ?? 20_000, requestTimeout || Infinity),
-    keepAliveTimeout: options.keepAliveTimeout ?? 5_000,
+    keepAliveTimeout: 0,
     requireHostHeader: true,
     // how often Node checks requestTimeout/headersTimeout (its default is 30 s)
     connectionsCheckingInterval: 1_000,
@@ -102,7 +105,7 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Paste
   const server: Server = options.https
     ? createHttpsServer({ ...options.https, ...settings }, handler)
     : createHttpServer(settings, handler)
-  server.keepAliveTimeout = settings.keepAliveTimeout
+  server.keepAliveTimeout = 0
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => {
@@ -110,6 +113,14 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Paste
       resolve()
     })
   })
+  if (
+    keepAliveTimeout !== 0 &&
+    !reapIdleConnections(server, keepAliveTimeout, control as IdleClock)
+  ) {
+    // a Node without its connection list: its per-socket timers, as before
+    control.keepAlive = 0
+    server.keepAliveTimeout = keepAliveTimeout
+  }
   const address = server.address() as AddressInfo
   const closeTimeout = options.closeTimeout ?? 10_000
   let closed: Promise<void> | undefined
