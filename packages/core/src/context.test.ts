@@ -4,6 +4,24 @@ import { compose, pipe } from './app.js'
 import { Context, createKey } from './context.js'
 import { contextFromParts, createContext, isValidHost, toFetchHandler } from './create.js'
 import { HTTP_ERROR, isHttpError, MalformedRequestError } from './error.js'
+import { consoleLogger } from './logger.js'
+
+/** The public fields of a Context, compared between two ways of making one. */
+const FIELDS = [
+  'scheme',
+  'host',
+  'scriptName',
+  'pathInfo',
+  'search',
+  'remoteUser',
+  'authType',
+  'remoteAddress',
+  'remotePort',
+  'signal',
+  'logger',
+  'origin',
+  'applicationUrl',
+] as const
 
 const parts = (
   target: string,
@@ -39,6 +57,49 @@ describe('Context', () => {
     expect(inner.applicationUrl).toBe('http://example.com/blog')
     expect(() => c.shift('/bl')).toThrow(TypeError)
     expect(c.shift('/blog/2024').pathInfo).toBe('')
+    // '/blog//' would leave a scriptName ending in a slash
+    const doubled = new Context({ scheme: 'http', host: 'h', pathInfo: '/blog//x' })
+    expect(() => doubled.shift('/blog//')).toThrow(/is not a prefix/)
+    expect(doubled.shift('/blog/').pathInfo).toBe('//x')
+  })
+
+  test('shift keeps every other field, slot and the peer: the same context derive gives', () => {
+    const key = createKey<string>('k')
+    const logger = { ...consoleLogger }
+    const signal = new AbortController().signal
+    const segment = fc.stringMatching(/^[a-z%0-9.]{1,4}$/)
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 4 }), fc.nat(4), (segments, cut) => {
+        const pathInfo = segments.map((s) => `/${s}`).join('')
+        const prefix = segments
+          .slice(0, Math.min(cut, segments.length))
+          .map((s) => `/${s}`)
+          .join('')
+        const base = new Context({
+          scheme: 'https',
+          host: 'h.example:8443',
+          scriptName: '/mnt',
+          pathInfo,
+          search: '?q=1',
+          remoteUser: 'alice',
+          authType: 'basic',
+          peer: () => ({ address: '192.0.2.1', port: 4 }),
+          signal,
+          logger,
+        }).with(key, 'v')
+        const shifted = base.shift(prefix)
+        const derived = base.derive({
+          scriptName: `/mnt${prefix}`,
+          pathInfo: pathInfo.slice(prefix.length),
+        })
+        for (const field of FIELDS) expect(shifted[field], field).toEqual(derived[field])
+        expect(shifted.get(key)).toBe('v')
+        expect(shifted.url.href).toBe(base.url.href)
+        // the shifted copy is a full Context: it derives and shifts again
+        expect(shifted.derive({ remoteUser: 'bob' }).remoteUser).toBe('bob')
+        expect(shifted.shift('').pathInfo).toBe(shifted.pathInfo)
+      }),
+    )
   })
 
   test('the abort signal: the request’s by default, kept through derive, with and shift', () => {

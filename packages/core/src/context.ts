@@ -103,6 +103,16 @@ function resolved(peer: Peer): Peer {
 const kPeer: unique symbol = Symbol('paste.peer')
 type InitWithPeer = ContextInit & { [kPeer]?: Peer }
 
+// shift() runs on every dispatch: it hands the constructor the parent and the new split
+// through this one record (the constructor copies it synchronously) instead of building a
+// ten-field init for the constructor to re-read and re-check. SPLIT marks that call.
+const SPLIT = Object.freeze({ scheme: '', host: '', pathInfo: '' }) as ContextInit
+const split: { from: Context | undefined; scriptName: string; pathInfo: string } = {
+  from: undefined,
+  scriptName: '',
+  pathInfo: '',
+}
+
 /**
  * What WSGI's environ carried and a Fetch `Request` lacks: the mount split, the client's
  * address, the authenticated user, the client-visible URL, an abort signal, and typed
@@ -128,6 +138,22 @@ export class Context {
   #url: URL | undefined
 
   constructor(init: ContextInit, slots: Record<symbol, unknown> = EMPTY) {
+    if (init === SPLIT && split.from !== undefined) {
+      const from = split.from
+      split.from = undefined
+      this.scheme = from.scheme
+      this.host = from.host
+      this.scriptName = split.scriptName
+      this.pathInfo = split.pathInfo
+      this.search = from.search
+      this.remoteUser = from.remoteUser
+      this.authType = from.authType
+      this.signal = from.signal
+      this.logger = from.logger
+      this.#slots = from.#slots
+      this.#peer = from.#peer
+      return
+    }
     const scriptName = init.scriptName ?? ''
     checkSplit(scriptName, init.pathInfo)
     this.scheme = init.scheme
@@ -223,14 +249,16 @@ export class Context {
    */
   shift(prefix: string): Context {
     const p = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix
-    if (!isPathPrefix(p, this.pathInfo))
+    // ('/a//' leaves '/a/': a scriptName may not end in a slash)
+    if (!isPathPrefix(p, this.pathInfo) || p.endsWith('/'))
       throw new TypeError(
         `@paste/core: ${JSON.stringify(prefix)} is not a prefix of pathInfo ${JSON.stringify(this.pathInfo)}`,
       )
-    const init = this.#init()
-    init.scriptName = this.scriptName + p
-    init.pathInfo = this.pathInfo.slice(p.length)
-    return new Context(init, this.#slots)
+    // a whole-segment prefix of a valid split keeps the split valid: nothing to re-check
+    split.from = this
+    split.scriptName = this.scriptName + p
+    split.pathInfo = this.pathInfo.slice(p.length)
+    return new Context(SPLIT)
   }
 
   #init(): ContextInit {
