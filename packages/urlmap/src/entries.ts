@@ -51,6 +51,51 @@ export function firstSegment(path: string): string | undefined {
 }
 
 /**
+ * A read-only string-keyed table looked up by a slice of a string, without making the
+ * slice: dispatch finds a request's first path segment in it with no allocation. Open
+ * addressing over a power-of-two array at most half full; the keys are the mounted
+ * segments, which the operator chooses, so a request can only walk a run of those.
+ */
+export class SegmentTable<V> {
+  readonly #keys: (string | undefined)[]
+  readonly #values: (V | undefined)[]
+  readonly #mask: number
+
+  constructor(entries: Iterable<readonly [string, V]>) {
+    const list = [...entries]
+    let size = 8
+    while (size < list.length * 2) size *= 2
+    this.#keys = new Array<string | undefined>(size).fill(undefined)
+    this.#values = new Array<V | undefined>(size).fill(undefined)
+    this.#mask = size - 1
+    for (const [key, value] of list) {
+      let i = hash(key, 0, key.length) & this.#mask
+      while (this.#keys[i] !== undefined && this.#keys[i] !== key) i = (i + 1) & this.#mask
+      this.#keys[i] = key
+      this.#values[i] = value
+    }
+  }
+
+  /** The value for `text.slice(start, end)`, if that is a key. */
+  get(text: string, start: number, end: number): V | undefined {
+    const length = end - start
+    let i = hash(text, start, end) & this.#mask
+    for (;;) {
+      const key = this.#keys[i]
+      if (key === undefined) return undefined
+      if (key.length === length && text.startsWith(key, start)) return this.#values[i]
+      i = (i + 1) & this.#mask
+    }
+  }
+}
+
+function hash(text: string, start: number, end: number): number {
+  let h = 0
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0
+  return h ^ (h >>> 15)
+}
+
+/**
  * The entries a request can match, by the first segment of its path: an entry mounted at
  * `/a/b` can only match paths whose first segment is `a`, and root entries (`''`) match
  * every path. Each list keeps the dispatch order of `list`, so trying only the candidates
@@ -58,7 +103,7 @@ export function firstSegment(path: string): string | undefined {
  */
 export interface EntryIndex {
   /** Candidates for paths whose first segment is the key. */
-  readonly bySegment: ReadonlyMap<string, readonly UrlMapEntry[]>
+  readonly bySegment: SegmentTable<readonly UrlMapEntry[]>
   /** Candidates for every other path: the root entries. */
   readonly roots: readonly UrlMapEntry[]
 }
@@ -75,5 +120,17 @@ export function indexEntries(list: readonly UrlMapEntry[]): EntryIndex {
         list.filter((c) => c.path === '' || firstSegment(c.path) === segment),
       )
   }
-  return { bySegment, roots }
+  return { bySegment: new SegmentTable(bySegment), roots }
+}
+
+/**
+ * The candidates for a normalised path: those of its first segment, else the roots.
+ *
+ * @example
+ * candidates(index, '/blog/2024') // the entries under /blog, then the root entries
+ */
+export function candidates(index: EntryIndex, path: string): readonly UrlMapEntry[] {
+  if (path.length === 0) return index.roots
+  const slash = path.indexOf('/', 1)
+  return index.bySegment.get(path, 1, slash === -1 ? path.length : slash) ?? index.roots
 }

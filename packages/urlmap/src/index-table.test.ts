@@ -1,7 +1,7 @@
 import { type App, createContext, isPathPrefix } from '@paste/core'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { firstSegment } from './entries.js'
+import { firstSegment, SegmentTable } from './entries.js'
 import { urlMap } from './index.js'
 import { splitHost } from './normalize.js'
 
@@ -76,5 +76,39 @@ describe('dispatch through the first-segment index', () => {
     expect(await get('/a/b/c')).toBe(404)
     map.set('/', named('/'))
     expect(await get('/a/b/c')).toBe('/')
+  })
+})
+
+describe('SegmentTable', () => {
+  test('finds a slice of a string exactly as a Map finds the slice (property)', () => {
+    const text = fc.string({
+      unit: fc.constantFrom('a', 'b', 'p', '1', '%', '.', 'é', '😀'),
+      maxLength: 8,
+    })
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(text, { maxLength: 40 }),
+        text,
+        text,
+        text,
+        (keys, before, probe, after) => {
+          const reference = new Map(keys.map((k, i) => [k, i]))
+          const table = new SegmentTable(reference)
+          for (const [k, i] of reference) expect(table.get(`/${k}/`, 1, k.length + 1)).toBe(i)
+          const whole = `${before}${probe}${after}`
+          const start = before.length
+          const end = start + probe.length
+          expect(table.get(whole, start, end)).toBe(reference.get(whole.slice(start, end)))
+        },
+      ),
+      { numRuns: 500 },
+    )
+  })
+
+  test('a long or colliding segment walks at most the mounted keys', () => {
+    const table = new SegmentTable([['a', 1]])
+    expect(table.get(`/${'a'.repeat(100_000)}`, 1, 100_001)).toBeUndefined()
+    expect(table.get('/a', 1, 2)).toBe(1)
+    expect(table.get('', 0, 0)).toBeUndefined()
   })
 })

@@ -1,6 +1,6 @@
 import { type App, type Context, isPathPrefix } from '@paste/core'
 import { BadRequest, NotFound } from '@paste/httpexceptions'
-import { firstSegment, indexEntries, makeEntry, type UrlMapEntry, withEntry } from './entries.js'
+import { candidates, indexEntries, makeEntry, type UrlMapEntry, withEntry } from './entries.js'
 import { formatMountKey, parseMountKey } from './key.js'
 import { normalizePathInfo, splitHost } from './normalize.js'
 
@@ -43,8 +43,6 @@ function defaultNotFound(request: Request, context: Context): Response {
 
 // an escape of "/" or "\" (RFC 3986 section 2.2: encoded, it is data, not a delimiter)
 const ENCODED_SLASH = /%(?:2F|5C)/i
-// the host of a request when no entry names a domain (no per-request array)
-const ANY_HOST: readonly [string, string] = ['', '']
 
 function entriesOf(mapping: Record<string, App> | Iterable<readonly [string, App]>) {
   const pairs =
@@ -109,9 +107,11 @@ export function urlMap(
     // the operator asked that encoded separators never reach the mounted apps
     if (rejectEncoded && ENCODED_SLASH.test(pathInfo))
       return new BadRequest('Encoded slash in request path').toResponse(request, context)
-    const [name, port] = withDomains ? splitHost(context.host, context.scheme) : ANY_HOST
-    const segment = firstSegment(pathInfo)
-    const list = (segment === undefined ? undefined : table.bySegment.get(segment)) ?? table.roots
+    // the host is split only when some entry names a domain
+    let name = ''
+    let port = ''
+    if (withDomains) [name, port] = splitHost(context.host, context.scheme)
+    const list = candidates(table, pathInfo)
     for (let i = 0; i < list.length; i++) {
       const e = list[i]!
       // domain and port first (explicit domains sort before wildcard and any-domain entries)
