@@ -328,6 +328,33 @@ describe('a lazily asked peer (RequestParts.peer, ContextInit.peer)', () => {
     expect(asked).toBe(1)
   })
 
+  test('a socket-like peer source is read on first use, once, and shared', () => {
+    let reads = 0
+    const socket = {
+      get remoteAddress() {
+        reads++
+        return '2001:db8::5'
+      },
+      remotePort: 6543,
+    }
+    const context = contextFromParts({ ...base, peer: socket })
+    const derived = context.shift('/a').derive({ remoteUser: 'alice' })
+    expect(reads).toBe(0)
+    expect(derived.remoteAddress).toBe('2001:db8::5')
+    expect(derived.remotePort).toBe(6543)
+    expect(context.remoteAddress).toBe('2001:db8::5')
+    expect(reads).toBe(1)
+    // a socket already closed may know no address: '' and no port, never a throw
+    const gone = contextFromParts({ ...base, peer: {} })
+    expect([gone.remoteAddress, gone.remotePort]).toEqual(['', undefined])
+    // behind a trusted proxy the source is read at once, as a function is
+    const proxied = contextFromParts(
+      { ...base, peer: { remoteAddress: '127.0.0.1', remotePort: 1 } },
+      { trustProxy: ['loopback'] },
+    )
+    expect(proxied.remoteAddress).toBe('127.0.0.1')
+  })
+
   test('with a trusted proxy, the peer is asked at once and forwarded headers are walked', () => {
     let asked = 0
     const context = contextFromParts(

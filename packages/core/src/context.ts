@@ -43,10 +43,10 @@ export interface ContextInit {
   /**
    * The client's address and port, asked for the first time either is read (used when
    * `remoteAddress` is not given): a server can skip asking the socket for requests that
-   * never look, which saves memory per keep-alive connection on Node. Called at most once,
+   * never look, which saves memory per keep-alive connection on Node. Asked at most once,
    * synchronously; the contexts derived from this one share the answer.
    */
-  peer?: () => { address: string; port?: number | undefined }
+  peer?: PeerSource
   /** The authenticated user (WSGI `REMOTE_USER`). */
   remoteUser?: string | undefined
   /** How the user was authenticated (WSGI `AUTH_TYPE`): `basic`, `digest`, `cookie`... */
@@ -55,6 +55,28 @@ export interface ContextInit {
   signal?: AbortSignal
   /** Where middleware reports errors. @default consoleLogger */
   logger?: Logger
+}
+
+/**
+ * Where a context asks for the client's address and port when first read: a function, or an
+ * object whose `remoteAddress`/`remotePort` are read then, such as Node's `net.Socket`
+ * (passing the socket itself costs nothing per request; a function is a closure each time).
+ *
+ * @example
+ * const peer: PeerSource = req.socket
+ * const peer2: PeerSource = () => ({ address: conn.remoteAddr.hostname, port: conn.remoteAddr.port })
+ */
+export type PeerSource =
+  | (() => { address: string; port?: number | undefined })
+  | { readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined }
+
+/** Asks a {@link PeerSource} (internal). */
+export function askPeer(source: PeerSource): { address: string; port: number | undefined } {
+  if (typeof source === 'function') {
+    const answer = source()
+    return { address: answer.address, port: answer.port }
+  }
+  return { address: source.remoteAddress ?? '', port: source.remotePort }
 }
 
 /** The fields {@link Context.derive} may change. */
@@ -81,7 +103,7 @@ function checkSplit(scriptName: string, pathInfo: string): void {
 interface Peer {
   address: string
   port: number | undefined
-  ask: (() => { address: string; port?: number | undefined }) | undefined
+  ask: PeerSource | undefined
 }
 
 function known(address: string, port: number | undefined): Peer {
@@ -92,9 +114,14 @@ function resolved(peer: Peer): Peer {
   const ask = peer.ask
   if (ask !== undefined) {
     peer.ask = undefined
-    const answer = ask()
-    peer.address = answer.address
-    peer.port = answer.port
+    if (typeof ask === 'function') {
+      const answer = ask()
+      peer.address = answer.address
+      peer.port = answer.port
+    } else {
+      peer.address = ask.remoteAddress ?? ''
+      peer.port = ask.remotePort
+    }
   }
   return peer
 }

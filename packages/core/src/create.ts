@@ -1,5 +1,5 @@
 import type { App } from './app.js'
-import { Context, type ContextInit } from './context.js'
+import { askPeer, Context, type ContextInit, type PeerSource } from './context.js'
 import { internalServerError, isHttpError, MalformedRequestError } from './error.js'
 import { compileTrust, resolveClientView, TRUST_NONE, type TrustProxy } from './forwarded.js'
 import { parseIp } from './ip.js'
@@ -35,9 +35,9 @@ export interface RequestParts {
   /**
    * The peer's address and port, asked only when needed (instead of remoteAddress and
    * remotePort): when no proxy is trusted, the context asks on first read of
-   * `remoteAddress`/`remotePort`; otherwise at once.
+   * `remoteAddress`/`remotePort`; otherwise at once. A function, or Node's socket itself.
    */
-  peer?: () => { address: string; port?: number | undefined }
+  peer?: PeerSource
   /** Whether the connection is TLS. */
   secure: boolean
   /** Fires when the client goes away. */
@@ -138,7 +138,7 @@ function buildContext(
   let peerAddress = parts.remoteAddress ?? ''
   let peerPort = parts.remotePort
   if (!lazyPeer && parts.remoteAddress === undefined && parts.peer !== undefined) {
-    const answer = parts.peer()
+    const answer = askPeer(parts.peer)
     peerAddress = answer.address
     peerPort = answer.port
   }

@@ -1,5 +1,12 @@
 export { type App, compose, type Middleware, pipe } from './app.js'
-export { Context, type ContextChanges, type ContextInit, createKey, type Key } from './context.js'
+export {
+  Context,
+  type ContextChanges,
+  type ContextInit,
+  createKey,
+  type Key,
+  type PeerSource,
+} from './context.js'
 export {
   type ContextOptions,
   type CreateContextOptions,

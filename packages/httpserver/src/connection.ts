@@ -20,8 +20,6 @@ export interface Connection {
   readonly controller: AbortController
   /** Its signal (AbortController creates it lazily: read it once). */
   readonly signal: AbortSignal
-  /** The peer, asked of the socket when first needed (Node keeps the answer on the socket). */
-  readonly peer: () => { address: string; port: number | undefined }
   /** The socket, to watch for a close while the request is asynchronous. */
   readonly socket: Socket
   /**
@@ -49,7 +47,6 @@ const SPARE_MAX = 256
 
 /** The state of a new request on this socket; its `signal` is the request's. */
 export function acquire(socket: Socket, res: ServerResponse): Connection {
-  const peer = () => ({ address: socket.remoteAddress ?? '', port: socket.remotePort })
   // Node assigns the socket to a response at once unless an earlier response on it is
   // still going out: then this request is pipelined and its response waits its turn
   if (res.socket === null) {
@@ -57,13 +54,12 @@ export function acquire(socket: Socket, res: ServerResponse): Connection {
     res.once('close', () => {
       if (!res.writableFinished) controller.abort()
     })
-    return { controller, signal: controller.signal, peer, socket, onClose: null }
+    return { controller, signal: controller.signal, socket, onClose: null }
   }
   const controller = spare.pop() ?? new AbortController()
   return {
     controller,
     signal: controller.signal,
-    peer,
     socket,
     onClose: undefined,
   }

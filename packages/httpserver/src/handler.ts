@@ -197,8 +197,9 @@ export function toNodeHandler(
     // RFC 9112 section 3.2: more than one Host is a 400
     if (scannedHosts > 1) throw new MalformedRequestError('more than one Host header')
     parts.target = original ?? raw
-    // asked only if read: Node creates a per-socket record the first time anyone asks
-    parts.peer = connection.peer
+    // asked only if read (Node creates a per-socket record the first time anyone asks); the
+    // socket itself is the source, so nothing is allocated for it per request
+    parts.peer = connection.socket
     parts.secure = (req.socket as { encrypted?: boolean }).encrypted === true
     parts.signal = connection.signal
     current = req
