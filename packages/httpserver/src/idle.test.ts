@@ -53,6 +53,8 @@ describe('keep-alive timeout (one sweep per server, no timer per connection)', (
   test('an idle connection is closed after keepAliveTimeout, never before', async () => {
     const server = await serve(hello, { port: 0, keepAliveTimeout: 1000 })
     try {
+      // the sweep, not Node's per-socket timer (which the server falls back to without it)
+      expect(server.server.keepAliveTimeout).toBe(0)
       const c = await open(server)
       c.socket.write(GET)
       const answered = await c.responses(1)
@@ -150,6 +152,7 @@ describe('keep-alive timeout (one sweep per server, no timer per connection)', (
       https: { key: fixture('localhost-key.pem'), cert: fixture('localhost-cert.pem') },
     })
     try {
+      expect(server.server.keepAliveTimeout).toBe(0)
       const c = client(
         tlsConnect({ port: server.port, host: '127.0.0.1', rejectUnauthorized: false }),
       )
