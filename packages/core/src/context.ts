@@ -114,14 +114,9 @@ function resolved(peer: Peer): Peer {
   const ask = peer.ask
   if (ask !== undefined) {
     peer.ask = undefined
-    if (typeof ask === 'function') {
-      const answer = ask()
-      peer.address = answer.address
-      peer.port = answer.port
-    } else {
-      peer.address = ask.remoteAddress ?? ''
-      peer.port = ask.remotePort
-    }
+    const answer = askPeer(ask)
+    peer.address = answer.address
+    peer.port = answer.port
   }
   return peer
 }
