@@ -28,7 +28,7 @@ type Stamped = Socket & {
   _httpMessage?: unknown
 }
 
-/** Node's list of a listening server's HTTP connections (node:_http_server, since v18.12). */
+/** Node's list of a listening server's HTTP connections (node:_http_server; Node 20 has it). */
 interface ConnectionsList {
   idle(): { socket?: Stamped | null }[]
 }
