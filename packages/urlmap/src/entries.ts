@@ -45,9 +45,13 @@ export function withEntry(list: readonly UrlMapEntry[], entry: UrlMapEntry): Url
 
 /** The first path segment of a normalised path (`/blog/x` -> `blog`), `undefined` for `''`. */
 export function firstSegment(path: string): string | undefined {
-  if (path.length === 0) return undefined
+  return path.length === 0 ? undefined : path.slice(1, segmentEnd(path))
+}
+
+/** Where the first segment of a non-empty normalised path ends (the next `/`, or the end). */
+function segmentEnd(path: string): number {
   const slash = path.indexOf('/', 1)
-  return slash === -1 ? path.slice(1) : path.slice(1, slash)
+  return slash === -1 ? path.length : slash
 }
 
 /**
@@ -131,6 +135,5 @@ export function indexEntries(list: readonly UrlMapEntry[]): EntryIndex {
  */
 export function candidates(index: EntryIndex, path: string): readonly UrlMapEntry[] {
   if (path.length === 0) return index.roots
-  const slash = path.indexOf('/', 1)
-  return index.bySegment.get(path, 1, slash === -1 ? path.length : slash) ?? index.roots
+  return index.bySegment.get(path, 1, segmentEnd(path)) ?? index.roots
 }
