@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createContext } from '@paste/core'
 import { afterAll, describe, expect, test } from 'vitest'
-import { openHandles } from '../test/handles.js'
+import { allClosed, openHandles } from '../test/handles.js'
 import { FileRangeReadable, FileRangeSource } from './fast.js'
 import { fileApp, fileSource } from './index.js'
 
@@ -90,7 +90,7 @@ describe("the hook's `source` form (reads into the server's reused buffers)", ()
     expect(source.length).toBe(250_000 - 1234)
     expect((await readAll(source, 64 * 1024)).equals(data.subarray(1234, 250_000))).toBe(true)
     source.close()
-    expect(openHandles(path)).toBe(0)
+    await allClosed(path)
   })
   test('the response from fileApp offers it lazily, beside `stream`', async () => {
     const path = join(dir, 'lazy-source.bin')
@@ -127,7 +127,7 @@ describe("the hook's `source` form (reads into the server's reused buffers)", ()
     const source = new FileRangeSource({ ...meta, mtimeMs: meta.mtimeMs - 1000 }, () => {})
     await expect(readAll(source, 4096)).rejects.toThrow(/changed/)
     source.close()
-    expect(openHandles(path)).toBe(0)
+    await allClosed(path)
   })
   test('closed while its file is opening: the descriptor is released, the read fails', async () => {
     const path = join(dir, 'source-close.bin')
@@ -136,8 +136,6 @@ describe("the hook's `source` form (reads into the server's reused buffers)", ()
     const pending = readAll(source, 4096)
     source.close()
     await expect(pending).rejects.toThrow(/closed/)
-    for (let i = 0; i < 50 && openHandles(path) > 0; i++)
-      await new Promise((r) => setTimeout(r, 10))
-    expect(openHandles(path)).toBe(0)
+    await allClosed(path)
   })
 })
