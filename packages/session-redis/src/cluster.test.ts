@@ -1,9 +1,8 @@
 import { type App, pipe, silentLogger } from '@paste/core'
 import { createSessionId, getSession, session } from '@paste/session'
 import { storeConformance } from '@paste/session/conformance'
-import { matrix } from '@paste-tooling/testing'
+import { matrix, startRedisCluster } from '@paste-tooling/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startRedisCluster } from '../test/redis-server.js'
 import { type RedisStore, redisStore } from './index.js'
 
 let cluster: Awaited<ReturnType<typeof startRedisCluster>>

@@ -2,10 +2,9 @@ import { inspect } from 'node:util'
 import { type App, pipe, silentLogger } from '@paste/core'
 import { createSessionId, getSession, session } from '@paste/session'
 import { storeConformance } from '@paste/session/conformance'
-import { inProcessFetch, matrix } from '@paste-tooling/testing'
+import { inProcessFetch, matrix, type RedisServer, startRedis } from '@paste-tooling/testing'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type RedisServer, startRedis } from '../test/redis-server.js'
 import { type RedisStore, redisStore } from './index.js'
 
 let server: RedisServer

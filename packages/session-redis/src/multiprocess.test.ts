@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { type RedisServer, startRedis } from '@paste-tooling/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type RedisServer, startRedis } from '../test/redis-server.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const child = join(here, '..', 'test', 'child-server.mjs')

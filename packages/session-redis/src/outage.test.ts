@@ -1,10 +1,9 @@
 import { inspect } from 'node:util'
 import { type App, pipe } from '@paste/core'
 import { getSession, session } from '@paste/session'
-import { matrix, type TestFetch } from '@paste-tooling/testing'
+import { matrix, type RedisServer, startRedis, type TestFetch } from '@paste-tooling/testing'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
-import { type RedisServer, startRedis } from '../test/redis-server.js'
 import { type RedisStore, redisStore } from './index.js'
 
 let server: RedisServer
