@@ -44,6 +44,18 @@ export function unauthorized(
   return new Response('Unauthorized: valid credentials are required.\n', { status: 401, headers })
 }
 
+/** The answer when the nonce store fails: retry shortly, and nothing of the request echoed. */
+export function serviceUnavailable(): Response {
+  return new Response('Service Unavailable: authentication is temporarily unavailable.\n', {
+    status: 503,
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      'retry-after': '1',
+    },
+  })
+}
+
 /** Adds a header to a response, copying it first if its headers are immutable. */
 export function withHeader(response: Response, name: string, value: string): Response {
   try {

@@ -326,6 +326,27 @@ describe('auth-digest', () => {
     expect((await b('/', { headers: { authorization: header } })).status).toBe(401)
   })
 
+  test('a failing nonce store: 503 with Retry-After, logged, never the app nor a 401', async () => {
+    for (const check of [
+      () => {
+        throw new Error('store exploded')
+      },
+      () => Promise.reject(new Error('connection refused')),
+    ]) {
+      const errors: string[] = []
+      const logger = { ...silentLogger, error: (message: string) => void errors.push(message) }
+      const fetch = inProcessFetch(make({ nonceStore: { check } })(), { logger })
+      const c = challenges(await fetch('/'))[0]!
+      const header = authorization(c, { user: 'Mufasa', password: 'Circle of Life', uri: '/' })
+      const response = await fetch('/', { headers: { authorization: header } })
+      expect(response.status).toBe(503)
+      expect(response.headers.get('retry-after')).toBe('1')
+      expect(response.headers.get('www-authenticate')).toBeNull()
+      expect(await response.text()).not.toContain('Mufasa')
+      expect(errors).toEqual(['auth-digest: the nonce store failed; answering 503'])
+    }
+  })
+
   test('htdigest files: MD5 HA1s for the realm', async () => {
     const ha1 = createHash('md5').update('alice:files:wonder').digest('hex')
     const other = createHash('md5').update('bob:elsewhere:x').digest('hex')

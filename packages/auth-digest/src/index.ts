@@ -1,5 +1,5 @@
 import type { App, Middleware } from '@paste/core'
-import { quote, unauthorized, withHeader } from './challenge.js'
+import { quote, serviceUnavailable, unauthorized, withHeader } from './challenge.js'
 import { digestResponse } from './compute.js'
 import { importHmacKey, NonceIssuer } from './nonce.js'
 import { type AuthDigestOptions, resolveConfig } from './options.js'
@@ -53,6 +53,14 @@ export function authDigest(options: AuthDigestOptions): Middleware {
         return challenge(config, false)
       }
       const outcome = await verify(config, request, params)
+      // The replay check could not run: fail closed, and say it is the server's trouble
+      // (a 401 would make the client ask its user for a password that was right).
+      if ('unavailable' in outcome) {
+        context.logger.error('auth-digest: the nonce store failed; answering 503', {
+          error: outcome.error,
+        })
+        return serviceUnavailable()
+      }
       // Refused: a fresh challenge; stale=true lets the client retry without asking the user.
       if (!outcome.ok) {
         context.logger.info(`auth-digest: refused (${outcome.reason})`)

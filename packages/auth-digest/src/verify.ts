@@ -59,6 +59,8 @@ export type Outcome =
       uri: string
     }
   | { ok: false; stale: boolean; reason: string }
+  /** The nonce store failed (Redis down...): the request can be neither accepted nor refused. */
+  | { ok: false; unavailable: true; error: unknown }
 
 const refuse = (reason: string, stale = false): Outcome => ({ ok: false, stale, reason })
 const HEX_LENGTH: Record<DigestHash, number> = { MD5: 32, 'SHA-256': 64, 'SHA-512-256': 64 }
@@ -139,10 +141,15 @@ export async function verify(
   // The credentials are right but the nonce is too old: the client may retry at once (3.3)
   if (now > issuedAt + config.lifetimeMs || issuedAt > now + 60_000)
     return refuse('nonce expired', true)
-  const fresh = await config.store.check(nonce, Number.parseInt(nc, 16), {
-    issuedAt,
-    expiresAt: issuedAt + config.lifetimeMs,
-  })
+  let fresh: boolean
+  try {
+    fresh = await config.store.check(nonce, Number.parseInt(nc, 16), {
+      issuedAt,
+      expiresAt: issuedAt + config.lifetimeMs,
+    })
+  } catch (error) {
+    return { ok: false, unavailable: true, error }
+  }
   if (!fresh) return refuse('nonce count replayed', true)
   return { ok: true, user, algorithm, ha1, qop, nc, cnonce, uri }
 }
