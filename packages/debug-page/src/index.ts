@@ -99,7 +99,7 @@ export function isRewritablePage(
 }
 
 /**
- * Returns the page with its text changed by `edit`: a new response with a new
+ * Returns the page with its text changed by `edit` (which may be async): a new response with a new
  * Content-Length, no validators of the old bytes (ETag, Content-MD5, Digest), `Cache-Control:
  * no-store`, sent as UTF-8. Anything that is not a rewritable page (see
  * {@link isRewritablePage}), is larger than `maxBodyBytes`, or is not valid in its charset
@@ -111,7 +111,7 @@ export function isRewritablePage(
 export async function rewritePage(
   request: Request,
   response: Response,
-  edit: (html: string) => string,
+  edit: (html: string) => string | Promise<string>,
   options: RewritePageOptions = {},
 ): Promise<Response> {
   const max = options.maxBodyBytes ?? 5 * 1024 * 1024
@@ -130,7 +130,7 @@ export async function rewritePage(
     // not valid in its charset: the original bytes, unchanged
     return new Response(read.bytes, response)
   }
-  const body = new TextEncoder().encode(edit(html))
+  const body = new TextEncoder().encode(await edit(html))
   const headers = new Headers(response.headers)
   for (const name of BODY_BOUND) headers.delete(name)
   headers.set('content-length', String(body.byteLength))
