@@ -5,13 +5,18 @@
  * every worker refuses the replay; with each worker's own memory store (the control) the
  * worker that never saw the nonce accepts it.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { request } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseDigestParams } from '@paste/auth-digest'
-import { type RedisServer, startRedis } from '@paste-tooling/testing'
+import {
+  type ChildServer,
+  type RedisServer,
+  startNodeServer,
+  startRedis,
+} from '@paste-tooling/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { answer } from '../test/digest.js'
 
@@ -26,7 +31,7 @@ const built = [
 const SECRET = 'a-secret-every-worker-shares-0123'
 
 let redis: RedisServer
-const children: ChildProcess[] = []
+const clusters: ChildServer[] = []
 
 beforeAll(async () => {
   const missing = built.filter((f) => !existsSync(join(here, f)))
@@ -38,44 +43,19 @@ beforeAll(async () => {
 }, 30_000)
 
 afterAll(async () => {
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve()
-          child.once('exit', () => resolve())
-          child.kill('SIGTERM')
-        }),
-    ),
-  )
+  await Promise.all(clusters.map((cluster) => cluster.stop()))
   await redis?.stop()
 })
 
 /** Starts the two-worker server; resolves with its URL. */
-function startCluster(store: 'redis' | 'memory'): Promise<string> {
-  const child = spawn(process.execPath, [script], {
-    env: { ...process.env, NONCE_STORE: store, REDIS_URL: redis.url, DIGEST_SECRET: SECRET },
-    stdio: ['ignore', 'pipe', 'pipe'],
+async function startCluster(store: 'redis' | 'memory'): Promise<string> {
+  const cluster = await startNodeServer(script, {
+    NONCE_STORE: store,
+    REDIS_URL: redis.url,
+    DIGEST_SECRET: SECRET,
   })
-  children.push(child)
-  return new Promise((resolve, reject) => {
-    let output = ''
-    const timer = setTimeout(() => reject(new Error(`no cluster:\n${output}`)), 20_000)
-    const collect = (chunk: Buffer) => {
-      output += chunk
-      const m = /listening (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1]!)
-      }
-    }
-    child.stdout?.on('data', collect)
-    child.stderr?.on('data', collect)
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`cluster exited with ${code}:\n${output}`))
-    })
-  })
+  clusters.push(cluster)
+  return cluster.url
 }
 
 /** curl --digest: returns the body and the Authorization header curl sent. */

@@ -3,18 +3,15 @@
  * do), and curl as the client. The page shows the request's output; the process's stdout
  * still gets it too (passThrough).
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { curl } from '@paste-tooling/testing'
+import { type ChildServer, curl, startNodeServer } from '@paste-tooling/testing'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const built = ['../dist/index.js', '../../httpserver/dist/index.js', '../../core/dist/index.js']
-let child: ChildProcess
-let url: string
-let stdout = ''
+let server: ChildServer
 
 beforeAll(async () => {
   const missing = built.filter((f) => !existsSync(join(here, f)))
@@ -22,43 +19,26 @@ beforeAll(async () => {
     throw new Error(
       `this test runs the built packages; missing ${missing.join(', ')}: run "pnpm turbo run build --filter=@paste/debug-prints..." first`,
     )
-  child = spawn(process.execPath, [join(here, '..', 'test', 'server.mjs')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk
-  })
-  url = await new Promise<string>((resolve, reject) => {
-    let err = ''
-    const timer = setTimeout(() => reject(new Error(`no server:\n${err}`)), 15_000)
-    child.stderr!.on('data', (chunk: Buffer) => {
-      err += chunk
-      const m = /listening (http:\/\/\S+)/.exec(err)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1]!)
-      }
-    })
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${err}`)))
-  })
+  server = await startNodeServer(join(here, '..', 'test', 'server.mjs'))
 }, 30_000)
 
-afterAll(() => {
-  child?.kill('SIGTERM')
-})
+afterAll(() => server?.stop())
 
 test('curl gets the page with what the request printed; the server log has it too', async () => {
-  const { stdout: body, code } = await curl([`${url}/?name=curl`])
+  const { stdout: body, code } = await curl([`${server.url}/?name=curl`])
   expect(code).toBe(0)
   const html = body.toString()
   expect(html).toMatch(
     /^<!doctype html><html><body><pre id="paste-debug-prints-output"[^>]*><b>Printed during this request<\/b>\nhello curl from pid \d+\ncareful &lt;now&gt;\n<\/pre><h1>Hi<\/h1><\/body><\/html>$/,
   )
-  expect(stdout).toContain('hello curl from pid')
+  expect(server.stdout()).toContain('hello curl from pid')
 })
 
 test('two clients at once each see only their own output', async () => {
-  const [a, b] = await Promise.all([curl([`${url}/?name=alice`]), curl([`${url}/?name=bob`])])
+  const [a, b] = await Promise.all([
+    curl([`${server.url}/?name=alice`]),
+    curl([`${server.url}/?name=bob`]),
+  ])
   expect(a.stdout.toString()).toContain('hello alice')
   expect(a.stdout.toString()).not.toContain('bob')
   expect(b.stdout.toString()).toContain('hello bob')

@@ -28,6 +28,19 @@ function site(progress = uploadProgress({ threshold: 1000 })) {
 
 const body = (n: number) => new Uint8Array(n).fill(120)
 
+/** Like `sink`, but each request waits until `release()` before reading its body. */
+function gatedSink(): { app: App; release: () => void } {
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  const app: App = async (request) => {
+    await gate
+    return new Response(String((await request.arrayBuffer()).byteLength))
+  }
+  return { app, release }
+}
+
 matrix(
   'an upload over the threshold is counted and reported to its user, by list and by id',
   () => site().app,
@@ -203,14 +216,7 @@ describe('bounds', () => {
     const warnings: string[] = []
     const logger: Logger = { ...silentLogger, warn: (m: string) => void warnings.push(m) }
     const progress = uploadProgress({ threshold: 10, maxEntries: 2 })
-    let release!: () => void
-    const gate = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    const holding: App = async (request) => {
-      await gate
-      return new Response(String((await request.arrayBuffer()).byteLength))
-    }
+    const { app: holding, release } = gatedSink()
     const fetch = inProcessFetch(pipe(holding, progress.middleware), { logger })
     const post = (id: string) =>
       fetch('/', {
@@ -233,14 +239,7 @@ describe('bounds', () => {
 
   test('an id already in progress cannot be taken over by a second upload', async () => {
     const progress = uploadProgress({ threshold: 10 })
-    let release!: () => void
-    const gate = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    const holding: App = async (request) => {
-      await gate
-      return new Response(String((await request.arrayBuffer()).byteLength))
-    }
+    const { app: holding, release } = gatedSink()
     const fetch = inProcessFetch(pipe(holding, progress.middleware))
     const a = fetch('/a', {
       method: 'POST',

@@ -1,8 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type RedisServer, startRedis } from '@paste-tooling/testing'
+import {
+  type ChildServer,
+  type RedisServer,
+  startNodeServer,
+  startRedis,
+} from '@paste-tooling/testing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -15,37 +19,8 @@ const built = [
 ]
 
 let redis: RedisServer
-const processes: ChildProcess[] = []
+const servers: ChildServer[] = []
 const urls: string[] = []
-
-function startChild(url: string): Promise<string> {
-  const proc = spawn(process.execPath, [child], {
-    env: { ...process.env, REDIS_URL: url },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  processes.push(proc)
-  return new Promise((resolve, reject) => {
-    let output = ''
-    const timer = setTimeout(
-      () => reject(new Error(`child server did not start:\n${output}`)),
-      15_000,
-    )
-    const collect = (chunk: Buffer) => {
-      output += chunk
-      const m = /listening (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1]!)
-      }
-    }
-    proc.stdout?.on('data', collect)
-    proc.stderr?.on('data', collect)
-    proc.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`child server exited with ${code}:\n${output}`))
-    })
-  })
-}
 
 beforeAll(async () => {
   const missing = built.filter((f) => !existsSync(join(here, f)))
@@ -54,20 +29,17 @@ beforeAll(async () => {
       `the two-process test runs the built packages; missing ${missing.join(', ')}: run "pnpm turbo run build --filter=@paste/session-redis..." first`,
     )
   redis = await startRedis()
-  urls.push(...(await Promise.all([startChild(redis.url), startChild(redis.url)])))
+  for (const server of await Promise.all([
+    startNodeServer(child, { REDIS_URL: redis.url }),
+    startNodeServer(child, { REDIS_URL: redis.url }),
+  ])) {
+    servers.push(server)
+    urls.push(server.url)
+  }
 }, 60_000)
 
 afterAll(async () => {
-  await Promise.all(
-    processes.map(
-      (p) =>
-        new Promise<void>((resolve) => {
-          if (p.exitCode !== null) return resolve()
-          p.once('exit', () => resolve())
-          p.kill('SIGTERM')
-        }),
-    ),
-  )
+  await Promise.all(servers.map((server) => server.stop()))
   await redis?.stop()
 })
 
