@@ -120,8 +120,19 @@ test('saveTo writes every profile, HTML or not, under a name a request cannot st
   )
   expect(await (await fetch('/data.json')).json()).toEqual({ ok: 1 })
   await (await fetch('/..%2F..%2Fetc%2Fpasswd/<script>')).text()
+  // an HTML page too large to take the report is still profiled and saved
+  const tooLarge = inProcessFetch(
+    pipe(
+      (() => {
+        burnBravo(10)
+        return html('x'.repeat(5000))
+      }) as App,
+      debugProfile({ saveTo: saved, maxBodyBytes: 1000 }),
+    ),
+  )
+  expect(await (await tooLarge('/big')).text()).not.toContain('paste-debug-profile')
   const files = readdirSync(saved)
-  expect(files).toHaveLength(2)
+  expect(files).toHaveLength(3)
   for (const file of files) {
     expect(file).toMatch(/^[\w-]+\.cpuprofile$/)
     const profile = JSON.parse(readFileSync(join(saved, file), 'utf8'))

@@ -161,18 +161,21 @@ export function debugProfile(options: DebugProfileOptions = {}): Middleware {
       const url = new URL(request.url)
       const label = `${request.method} ${url.pathname}`
       return exclusively(sampleInterval, async (running) => {
-        const finish = async () => {
-          const profile = await running.stop()
-          if (saveTo !== undefined) await save(saveTo, label, profile, context.logger)
-          return profile
-        }
+        // stops the profile and saves it, once, whichever way the request ends
+        let finished: Promise<CpuProfile> | undefined
+        const finish = () =>
+          (finished ??= (async () => {
+            const profile = await running.stop()
+            if (saveTo !== undefined) await save(saveTo, label, profile, context.logger)
+            return profile
+          })())
         const response = await app(request, context)
         if (!isRewritablePage(request, response, pageOptions)) {
           await finish()
           return response
         }
         // the body is read while the profiler runs: a page rendered as it streams is profiled too
-        return rewritePage(
+        const page = await rewritePage(
           request,
           response,
           async (html) => {
@@ -187,6 +190,9 @@ export function debugProfile(options: DebugProfileOptions = {}): Middleware {
           },
           pageOptions,
         )
+        // a page left unchanged (too large, not valid in its charset) is still saved
+        await finish()
+        return page
       })
     }
 }
