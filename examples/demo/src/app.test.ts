@@ -83,6 +83,24 @@ describe('demo through a real server and real clients', () => {
     expect(wrong.stdout).toBe('401')
   })
 
+  test('/_watch lists the requests in flight, to the Digest user only', async () => {
+    const url = `${server.url}/_watch/`
+    const denied = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', url])
+    expect(denied.stdout).toBe('401')
+    const { stdout } = await run('curl', [
+      '-s',
+      '--digest',
+      '-u',
+      'demo:demo',
+      '-H',
+      'Accept: application/json',
+      url,
+    ])
+    const data = JSON.parse(stdout) as { requests: { url: string }[]; eventLoop: object }
+    expect(data.requests.map((r) => r.url)).toContain('/_watch/')
+    expect(data.eventLoop).toHaveProperty('delayP99Ms')
+  })
+
   test('pages are gzipped for clients that ask', async () => {
     const { stdout } = await run('curl', [
       '-s',

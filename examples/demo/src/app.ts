@@ -7,6 +7,7 @@
  *   /private/...      HTTP Digest (SHA-256 and MD5), user demo / password demo
  *   /api/time         JSON
  *   /boom             a crash: the 500 page, nothing of the error leaked
+ *   /_watch           requests in flight and event-loop delay (Digest, user demo)
  *   anything else     404, rendered by /errors/404 through errordocument + recursive
  */
 import { fileURLToPath } from 'node:url'
@@ -14,6 +15,7 @@ import { authDigest } from '@paste/auth-digest'
 import { authForm, timingSafeEqual } from '@paste/auth-form'
 import { cascade } from '@paste/cascade'
 import { type App, type Context, createKey, escapeHtml, type Middleware, pipe } from '@paste/core'
+import { watchRequests } from '@paste/debug-watch'
 import { errorDocument } from '@paste/errordocument'
 import { gzip } from '@paste/gzip'
 import { httpExceptions, NotFound } from '@paste/httpexceptions'
@@ -47,7 +49,7 @@ function page(context: Context, title: string, body: string, status = 200): Resp
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>${escapeHtml(title)} · Paste demo</title><link rel="stylesheet" href="${base}/static/style.css"></head>
 <body><header><h1>${escapeHtml(title)}</h1><span>${who}</span></header>
-<nav><a href="${base}/">home</a><a href="${base}/account">account</a><a href="${base}/private/">private (Digest)</a><a href="${base}/api/time">api</a><a href="${base}/nowhere">a 404</a><a href="${base}/boom">a 500</a></nav>
+<nav><a href="${base}/">home</a><a href="${base}/account">account</a><a href="${base}/private/">private (Digest)</a><a href="${base}/api/time">api</a><a href="${base}/nowhere">a 404</a><a href="${base}/boom">a 500</a><a href="${base}/_watch/">requests in flight</a></nav>
 <main>${body}</main></body></html>`
   return new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8' } })
 }
@@ -112,6 +114,7 @@ export function createDemo(options: DemoOptions = {}): App {
   const secret = options.secret ?? crypto.randomUUID() + crypto.randomUUID()
   const users = options.users ?? { demo: 'demo' }
   const files = staticParser(publicDir, { cacheControl: { maxAge: 3600 } })
+  const watch = watchRequests({ allowAbort: true })
   const site = urlMap({
     '/': cascade([files, home]), // robots.txt and friends first, then the home page
     '/static': files,
@@ -120,6 +123,7 @@ export function createDemo(options: DemoOptions = {}): App {
     '/api': api,
     '/errors': errors,
     '/boom': boom,
+    '/_watch': pipe(watch.app, authDigest({ realm: 'ops@paste-demo', users, secret })),
   })
   return pipe(
     site,
@@ -139,5 +143,6 @@ export function createDemo(options: DemoOptions = {}): App {
       },
       protect: (_request, context) => context.pathInfo.startsWith('/account'),
     }),
+    watch.middleware, // outermost: every request in flight is listed
   )
 }
