@@ -127,6 +127,7 @@ export function createDemo(options: DemoOptions = {}): App {
   })
   return pipe(
     site,
+    watch.middleware, // outermost (pipe lists outermost first): every request in flight is listed
     recordSiteRoot,
     gzip(),
     recursive(), // lets errorDocument forward to /errors/...
@@ -143,6 +144,5 @@ export function createDemo(options: DemoOptions = {}): App {
       },
       protect: (_request, context) => context.pathInfo.startsWith('/account'),
     }),
-    watch.middleware, // outermost: every request in flight is listed
   )
 }

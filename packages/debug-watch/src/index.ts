@@ -32,7 +32,7 @@ export interface WatchRequestsOptions {
 
 /** What {@link watchRequests} returns. */
 export interface WatchRequests {
-  /** Tracks the requests it wraps; put it outermost (just inside authentication). */
+  /** Tracks the requests it wraps; put it first in `pipe` (outermost) to see them all. */
   readonly middleware: Middleware
   /** The page (HTML, or JSON for `Accept: application/json`) and, with `allowAbort`, `POST /abort`. */
   readonly app: App
@@ -69,7 +69,7 @@ function json(status: number, data: unknown): Response {
  *
  * @example
  * const watch = watchRequests({ allowAbort: true })
- * const site = pipe(urlMap({ '/_watch': watch.app, '/': app }), watch.middleware, authBasic(admins))
+ * const site = pipe(urlMap({ '/_watch': pipe(watch.app, authBasic(admins)), '/': app }), watch.middleware)
  */
 export function watchRequests(options: WatchRequestsOptions = {}): WatchRequests {
   const allowAbort = options.allowAbort ?? false
