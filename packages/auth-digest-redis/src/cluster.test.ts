@@ -6,7 +6,6 @@
  * worker that never saw the nonce accepts it.
  */
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { request } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,6 +13,7 @@ import { parseDigestParams } from '@paste/auth-digest'
 import {
   type ChildServer,
   type RedisServer,
+  requireBuilt,
   startNodeServer,
   startRedis,
 } from '@paste-tooling/testing'
@@ -34,11 +34,7 @@ let redis: RedisServer
 const clusters: ChildServer[] = []
 
 beforeAll(async () => {
-  const missing = built.filter((f) => !existsSync(join(here, f)))
-  if (missing.length > 0)
-    throw new Error(
-      `the cluster test runs the built packages; missing ${missing.join(', ')}: run "pnpm turbo run build --filter=@paste/auth-digest-redis..." first`,
-    )
+  requireBuilt(here, built, '@paste/auth-digest-redis')
   redis = await startRedis()
 }, 30_000)
 

@@ -3,10 +3,9 @@
  * do), and curl as the client. The page shows the request's output; the process's stdout
  * still gets it too (passThrough).
  */
-import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type ChildServer, curl, startNodeServer } from '@paste-tooling/testing'
+import { type ChildServer, curl, requireBuilt, startNodeServer } from '@paste-tooling/testing'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -14,11 +13,7 @@ const built = ['../dist/index.js', '../../httpserver/dist/index.js', '../../core
 let server: ChildServer
 
 beforeAll(async () => {
-  const missing = built.filter((f) => !existsSync(join(here, f)))
-  if (missing.length > 0)
-    throw new Error(
-      `this test runs the built packages; missing ${missing.join(', ')}: run "pnpm turbo run build --filter=@paste/debug-prints..." first`,
-    )
+  requireBuilt(here, built, '@paste/debug-prints')
   server = await startNodeServer(join(here, '..', 'test', 'server.mjs'))
 }, 30_000)
 

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
   type ChildServer,
   type RedisServer,
+  requireBuilt,
   startNodeServer,
   startRedis,
 } from '@paste-tooling/testing'
@@ -23,11 +23,7 @@ const servers: ChildServer[] = []
 const urls: string[] = []
 
 beforeAll(async () => {
-  const missing = built.filter((f) => !existsSync(join(here, f)))
-  if (missing.length > 0)
-    throw new Error(
-      `the two-process test runs the built packages; missing ${missing.join(', ')}: run "pnpm turbo run build --filter=@paste/session-redis..." first`,
-    )
+  requireBuilt(here, built, '@paste/session-redis')
   redis = await startRedis()
   for (const server of await Promise.all([
     startNodeServer(child, { REDIS_URL: redis.url }),

@@ -4,6 +4,8 @@
  * `listening <url>` on stdout or stderr once it serves.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 
 /** A running child server. */
 export interface ChildServer {
@@ -63,4 +65,19 @@ export function startNodeServer(
       reject(new Error(`${script} exited with ${code}:\n${output}`))
     })
   })
+}
+
+/**
+ * Throws, naming what is missing and the build command, unless every file in `files`
+ * (relative to `dir`) exists: a child server imports the built packages (dist), not sources.
+ *
+ * @example
+ * requireBuilt(here, ['../dist/index.js', '../../core/dist/index.js'], '@paste/session-redis')
+ */
+export function requireBuilt(dir: string, files: readonly string[], pkg: string): void {
+  const missing = files.filter((file) => !existsSync(join(dir, file)))
+  if (missing.length > 0)
+    throw new Error(
+      `this test runs the built packages; missing ${missing.join(', ')}: run "pnpm turbo run build --filter=${pkg}..." first`,
+    )
 }

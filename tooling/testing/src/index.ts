@@ -122,7 +122,7 @@ export function useServer(
 
 /** A plain 500 for uncaught errors, as a server would answer (for in-process wrappers). */
 export { internalServerError }
-export { type ChildServer, startNodeServer } from './child.js'
+export { type ChildServer, requireBuilt, startNodeServer } from './child.js'
 export { curl, type RawResponse, rawRequest } from './raw.js'
 export { type RedisServer, startRedis, startRedisCluster } from './redis.js'
 export { bestOf } from './timing.js'
