@@ -22,6 +22,7 @@ import { acquire, type Connection, release, watch } from './connection.js'
 import { kIdleStamp } from './idle.js'
 import { lazyRequest } from './request.js'
 import { isFastResponse, NativeResponseClass } from './response.js'
+import { keepNextTickFast } from './ticks.js'
 import { writeResponse } from './write.js'
 
 /** Options for {@link toNodeHandler}. */
@@ -99,6 +100,8 @@ export function toNodeHandler(
   const maxBodyBytes = options.maxBodyBytes ?? 100 * 1024 * 1024
   if (!(maxBodyBytes >= 0))
     throw new TypeError('@paste/httpserver: maxBodyBytes must be a non-negative number')
+  // node:http's own process.nextTick calls stay fast after full GCs (ticks.ts)
+  keepNextTickFast()
   const build = contextBuilder(options)
   const logger: Logger = options.logger ?? consoleLogger
   // One parts record reused for every request: contextBuilder copies what it keeps.

@@ -29,8 +29,10 @@ function expect(condition, message) {
   if (!condition) throw new Error(message)
 }
 
-const PEERS = ['raw', 'paste', 'fastify', 'hono', 'express']
-const STATIC_PEERS = ['sirv', 'paste', 'fastify', 'hono', 'express']
+// `x+ticks` is server x with keepNextTickFast() (see server.mjs): not a peer, a second
+// reference, so paste is also compared with a limit that has the same V8 workaround
+const PEERS = ['raw', 'raw+ticks', 'paste', 'fastify', 'hono', 'express']
+const STATIC_PEERS = ['sirv', 'sirv+ticks', 'paste', 'fastify', 'hono', 'express']
 
 /**
  * Each scenario: `path`, `servers`, `reference` (the limit the goal is measured against),
@@ -121,7 +123,7 @@ export const SCENARIOS = [
   {
     name: 'stack',
     title: 'Basic auth + dispatch + session (memory) + 1 KB JSON',
-    servers: PEERS,
+    servers: [...PEERS, 'fastify+ticks'],
     path: '/p37/data',
     goal: { against: 'fastify', ratio: 1 },
     async prepare(base) {
@@ -147,7 +149,7 @@ export const SCENARIOS = [
   {
     name: 'upload',
     title: '10 MB upload, read fully',
-    servers: PEERS,
+    servers: PEERS.filter((server) => !server.endsWith('+ticks')),
     path: '/upload',
     connections: 10,
     goal: undefined,

@@ -59,3 +59,33 @@ Requests/sec:  12345.67
     errors: 0,
   })
 })
+
+test('a `+ticks` server is the same server with keepNextTickFast() called first', async () => {
+  const { spawn } = await import('node:child_process')
+  const { createServer } = await import('node:net')
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+  const script = new URL('../src/server.mjs', import.meta.url).pathname
+  const child = spawn(process.execPath, [script, 'raw+ticks', 'hello', String(port), dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  try {
+    const line = await new Promise<string>((resolve) => {
+      let out = ''
+      child.stdout.on('data', (chunk) => {
+        out += chunk
+        if (out.includes('\n')) resolve(out.split('\n')[0]!)
+      })
+      child.on('exit', () => resolve(out || 'exited'))
+    })
+    expect(line).toBe(`ready ${port}`)
+    const hello = SCENARIOS.find((s: { name: string }) => s.name === 'hello') as Scenario
+    expect(await hello.prepare(`http://127.0.0.1:${port}`)).toBeTypeOf('object')
+  } finally {
+    child.kill()
+  }
+})
