@@ -13,7 +13,12 @@ const callbacks: { fn: () => Iterable<string>; failed: boolean }[] = []
 let logger: Logger = consoleLogger
 let polling = false
 
-/** True in a process started by {@link runWithReloader}'s supervisor. */
+/**
+ * True in a process started by runWithReloader's supervisor (the one that serves).
+ *
+ * @example
+ * if (isReloaderChild()) console.log('serving under the reloader')
+ */
 export function isReloaderChild(): boolean {
   return isChild
 }

@@ -8,6 +8,9 @@ export type IgnoreRule = string | RegExp
 
 /**
  * What reacts by default: JavaScript, TypeScript and JSON sources.
+ *
+ * @example
+ * await runWithReloader({ extensions: [...DEFAULT_EXTENSIONS, '.ini'] })
  */
 export const DEFAULT_EXTENSIONS: readonly string[] = Object.freeze([
   '.js',
@@ -21,6 +24,9 @@ export const DEFAULT_EXTENSIONS: readonly string[] = Object.freeze([
 /**
  * What is skipped by default: `node_modules`, `.git`, and every dot-directory (`.turbo`,
  * `.cache`...). A RegExp sees directories with a trailing `/`, so this one spares dot-files.
+ *
+ * @example
+ * await runWithReloader({ ignore: [...DEFAULT_IGNORE, 'dist', /\.test\.ts$/] })
  */
 export const DEFAULT_IGNORE: readonly IgnoreRule[] = Object.freeze([
   'node_modules',
