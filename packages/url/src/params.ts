@@ -23,16 +23,16 @@ export interface UrlParams {
   confirm?: string
   /** The window the popup opens in (JsPopup). @default '_blank' */
   target?: string
-  /** Turn the popup's location bar, status bar and toolbar off (JsPopup). @default false */
-  stripped?: boolean
-  /** Popup width in pixels; 0 leaves it to the browser (JsPopup). @default 0 */
-  width?: number
+  /** Turn the popup's location bar, status bar and toolbar off (JsPopup); flag values count. @default false */
+  stripped?: boolean | WindowFlag
+  /** Popup width in pixels (a string of digits counts); 0 leaves it to the browser (JsPopup). @default 0 */
+  width?: number | string
   /** Popup height in pixels (JsPopup). @default 0 */
-  height?: number
+  height?: number | string
   /** Popup left edge in pixels (JsPopup). @default 0 */
-  left?: number
+  left?: number | string
   /** Popup top edge in pixels (JsPopup). @default 0 */
-  top?: number
+  top?: number | string
   /** Window feature flags of the popup (JsPopup). @default not written */
   channelmode?: WindowFlag
   /** @default not written */
@@ -60,8 +60,8 @@ export type ParamChanges = { readonly [K in keyof UrlParams]?: UrlParams[K] | nu
 
 const STRING_PARAMS = new Set(['trustedContentHtml', 'confirm', 'target'])
 
-/** Checks one param's value, or throws a `TypeError` naming it. */
-export function checkKnownParam(name: string, value: unknown): void {
+/** Checks one param's value and returns the value to keep, or throws a `TypeError` naming it. */
+export function checkKnownParam(name: string, value: unknown): unknown {
   if (name === 'tag') tagName(value)
   else if (name === 'content') {
     if (typeof value !== 'string' && typeof value !== 'number')
@@ -69,10 +69,16 @@ export function checkKnownParam(name: string, value: unknown): void {
   } else if (STRING_PARAMS.has(name)) {
     if (typeof value !== 'string')
       throw new TypeError(`@paste/url: the ${name} param must be a string`)
-  } else if (name === 'stripped') {
-    if (typeof value !== 'boolean')
-      throw new TypeError('@paste/url: the stripped param must be a boolean')
-  } else if ((WINDOW_SIZES as readonly string[]).includes(name)) checkSize(name, value)
+  } else if (name === 'stripped') return stripped(value)
+  else if ((WINDOW_SIZES as readonly string[]).includes(name)) return checkSize(name, value)
   else if ((WINDOW_FLAGS as readonly string[]).includes(name)) checkFlag(name, value)
   else throw new TypeError(`@paste/url: unknown param ${jsString(name.slice(0, 40))}`)
+  return value
+}
+
+/** `stripped` as a boolean: `true`/`false`, or a flag value as `item('stripped=1')` gives. */
+function stripped(value: unknown): boolean {
+  if (typeof value === 'boolean') return value
+  checkFlag('stripped', value)
+  return value === 1 || value === '1' || value === 'yes'
 }

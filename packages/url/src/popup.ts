@@ -32,10 +32,17 @@ export function checkFlag(name: string, value: unknown): void {
     )
 }
 
-/** Checks a size param's value (a whole number of pixels, 0 to 100000), or throws. */
-export function checkSize(name: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100_000)
+const DIGITS = /^[0-9]{1,6}$/
+
+/**
+ * Checks a size param (a whole number of pixels, 0 to 100000; a string of digits counts) and
+ * returns it as a number, or throws a `TypeError`.
+ */
+export function checkSize(name: string, value: unknown): number {
+  const size = typeof value === 'string' && DIGITS.test(value) ? Number(value) : value
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > 100_000)
     throw new TypeError(`@paste/url: the ${name} param must be a whole number from 0 to 100000`)
+  return size
 }
 
 function flagText(value: WindowFlag): string {

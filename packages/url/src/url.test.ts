@@ -213,8 +213,17 @@ describe('params', () => {
     expect(() => new Url('/').param({ width: 1.5 })).toThrow(/whole number/)
     expect(() => new Url('/').param({ height: '100,noopener' as never })).toThrow(/whole number/)
     expect(() => new Url('/').param({ resizable: 'maybe' as never })).toThrow(/resizable/)
-    expect(() => new Url('/').param({ stripped: 'yes' as never })).toThrow(/stripped/)
+    expect(() => new Url('/').param({ stripped: 'maybe' as never })).toThrow(/stripped/)
+    expect(() => new Url('/').param({ width: '12px' })).toThrow(/whole number/)
+    expect(() => new Url('/').param({ width: '1234567' })).toThrow(/whole number/)
   })
+})
+
+test("popup params given as strings, as item('width=400') gives them, are kept as numbers and booleans", () => {
+  const p = new Url('/v').jsPopup.item('width=400').item('stripped=1').item('content=v')
+  expect(p.params).toEqual({ width: 400, stripped: true, content: 'v' })
+  expect(p.html).toContain('&quot;location=0,status=0,toolbar=0,width=400&quot;')
+  expect(new Url('/v').jsPopup.param({ stripped: 'no' }).params).toEqual({ stripped: false })
 })
 
 describe('the other conveniences', () => {

@@ -1,13 +1,5 @@
 import type { Context } from '@paste/core'
-import {
-  checkScheme,
-  encodeSegment,
-  encodeUrlText,
-  jsString,
-  percentDecode,
-  UNSAFE_SCHEMES,
-  type UnsafeScheme,
-} from './encode.js'
+import { checkScheme, encodeUrlText, jsString, percentDecode, type UnsafeScheme } from './encode.js'
 import {
   type Attribute,
   type Attrs,
@@ -17,6 +9,7 @@ import {
   tagName,
 } from './html.js'
 import { checkKnownParam, type ParamChanges, type UrlParams } from './params.js'
+import { checkAllowSchemes, encodeFragment, pathOf, splitUrl } from './parts.js'
 import { windowFeatures } from './popup.js'
 import {
   entriesOf,
@@ -67,50 +60,6 @@ export type UrlKind<T extends Url> = abstract new (url?: string, init?: UrlInit)
 export type KeywordTarget = 'var' | 'attr' | 'param'
 
 const BUILT_IN = new Set<unknown>()
-
-function checkAllowSchemes(value: unknown): readonly UnsafeScheme[] {
-  if (value === undefined) return []
-  if (
-    !Array.isArray(value) ||
-    !value.every((s) => (UNSAFE_SCHEMES as readonly unknown[]).includes(s))
-  )
-    throw new TypeError(`@paste/url: allowSchemes must be an array of ${UNSAFE_SCHEMES.join(', ')}`)
-  return Object.freeze([...value])
-}
-
-/** Splits `url` into what comes before `?`, the query and the fragment. */
-function splitUrl(url: string): [base: string, query: string, fragment: string | undefined] {
-  const hash = url.indexOf('#')
-  const fragment = hash === -1 ? undefined : url.slice(hash + 1)
-  const beforeHash = hash === -1 ? url : url.slice(0, hash)
-  const question = beforeHash.indexOf('?')
-  if (question === -1) return [beforeHash, '', fragment]
-  return [beforeHash.slice(0, question), beforeHash.slice(question + 1), fragment]
-}
-
-function encodeFragment(fragment: string): string {
-  return encodeUrlText(fragment).replaceAll('#', '%23')
-}
-
-/**
- * The path an `addPath` argument adds: `/` separates segments, each percent-encoded; empty
- * segments (leading, doubled slashes) are dropped, a trailing `/` is kept; `.` and `..` are
- * refused, since a browser would resolve them (even as `%2e%2e`) and climb out of the base.
- */
-function pathOf(argument: string | number): string {
-  if (typeof argument !== 'string' && typeof argument !== 'number')
-    throw new TypeError('@paste/url: a path segment must be a string or a number')
-  const segments = String(argument).split('/')
-  const last = segments.length - 1
-  const kept: string[] = []
-  for (let i = 0; i <= last; i++) {
-    const segment = segments[i]!
-    if (segment === '.' || segment === '..')
-      throw new TypeError(`@paste/url: a "${segment}" path segment is refused`)
-    if (segment !== '' || i === last) kept.push(encodeSegment(segment))
-  }
-  return kept.join('/')
-}
 
 /**
  * An immutable URL (Paste's `URL`): every method returns a new object. Renders as a link:
@@ -329,9 +278,13 @@ export class Url {
     return name === 'target' ? 'attr' : 'var'
   }
 
-  /** Checks a param when it is set; a subclass reading more params extends it. */
-  protected checkParam(name: string, value: unknown): void {
-    checkKnownParam(name, value)
+  /**
+   * Checks a param when it is set and returns the value to keep (a size given as a string of
+   * digits, as `item('width=400')` gives it, is kept as a number). A subclass reading more
+   * params extends it.
+   */
+  protected checkParam(name: string, value: unknown): unknown {
+    return checkKnownParam(name, value)
   }
 
   /** The kind's default params under the ones set here. */
@@ -398,8 +351,7 @@ export class Url {
     for (const [name, value] of entries) {
       if (value === null || value === undefined) delete merged[name]
       else {
-        this.checkParam(name, value)
-        merged[name] = value
+        merged[name] = this.checkParam(name, value)
         if (name === 'content') delete merged.trustedContentHtml
         if (name === 'trustedContentHtml') delete merged.content
       }
