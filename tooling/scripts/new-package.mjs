@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// pnpm new-package <name> [--description "..."] [--paste paste.module] [--node]
+// pnpm new-package <name> [--description "..."] [--paste paste.module]
 // Creates packages/<name> as @paste/<name>: package.json, tsconfigs, vitest config, README,
 // CHANGELOG, a src/index.ts with a named factory and a test, and a changeset. Files that
 // already exist are left alone, so it can also fill in what a package is missing.
@@ -14,14 +14,13 @@ const { values, positionals } = parseArgs({
   options: {
     description: { type: 'string', default: '' },
     paste: { type: 'string', default: '' },
-    node: { type: 'boolean', default: false },
     'no-changeset': { type: 'boolean', default: false },
   },
 })
 const name = positionals[0]
 if (!name || !/^[a-z][a-z0-9-]*$/.test(name)) {
   console.error(
-    'usage: pnpm new-package <name> [--description "..."] [--paste paste.module] [--node]',
+    'usage: pnpm new-package <name> [--description "..."] [--paste paste.module]',
   )
   process.exit(2)
 }
