@@ -19,9 +19,7 @@ const { values, positionals } = parseArgs({
 })
 const name = positionals[0]
 if (!name || !/^[a-z][a-z0-9-]*$/.test(name)) {
-  console.error(
-    'usage: pnpm new-package <name> [--description "..."] [--paste paste.module]',
-  )
+  console.error('usage: pnpm new-package <name> [--description "..."] [--paste paste.module]')
   process.exit(2)
 }
 const dir = join(root, 'packages', name)
