@@ -6,6 +6,11 @@ import { normalizePathInfo, splitHost } from './normalize.js'
 
 export type { UrlMapEntry } from './entries.js'
 export { type MountKey, parseMountKey, parsePathExpression } from './key.js'
+export {
+  type PathProxyUrlMap,
+  type PathProxyUrlMapOptions,
+  pathProxyUrlMap,
+} from './path-proxy.js'
 
 /** Options for {@link urlMap}. */
 export interface UrlMapOptions {
