@@ -6,7 +6,12 @@
  */
 import { type CryptoKey, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose'
 
-/** An ID token was refused; `reason` says why (logged, never shown to the client). */
+/**
+ * An ID token was refused; the message says which check failed (logged, never shown to the client).
+ *
+ * @example
+ * try { await verifyIdToken(token, keys, checks) } catch (e) { if (e instanceof IdTokenError) log(e.message) }
+ */
 export class IdTokenError extends Error {
   override readonly name = 'IdTokenError'
 }
@@ -66,7 +71,13 @@ export async function verifyIdToken(
 
 /** Turns jose's errors into an IdTokenError; key set fetch failures are passed through. */
 function refusal(error: unknown): unknown {
-  if (error instanceof errors.JWKSTimeout) return error
+  // the key set could not be had: an upstream failure, not a bad token
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return error
+  if (
+    !(error instanceof errors.JOSEError) ||
+    error.message.includes('JSON Web Key Set HTTP response')
+  )
+    return error
   if (error instanceof errors.JWTExpired) return new IdTokenError('expired')
   if (error instanceof errors.JWTClaimValidationFailed)
     return new IdTokenError(`claim ${error.claim} failed: ${error.reason}`)
@@ -76,7 +87,5 @@ function refusal(error: unknown): unknown {
   if (error instanceof errors.JWKSNoMatchingKey) return new IdTokenError('no matching key')
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid)
     return new IdTokenError('malformed')
-  if (error instanceof errors.JOSEError && !/JSON Web Key Set|fetch/i.test(error.message))
-    return new IdTokenError(error.code)
-  return error
+  return new IdTokenError(error.code)
 }

@@ -57,6 +57,8 @@ export interface AuthOidcOptions {
   timeout?: number
   /** How long discovery and the JWKS are cached, in seconds. @default 3600 */
   cacheTtl?: number
+  /** After a JWKS fetch, how long an unknown `kid` waits before the JWKS is fetched again, in seconds. @default 30 */
+  jwksCooldown?: number
   /** The login cookie's name. @default '__Host-paste-oidc' for an https baseUrl, else 'paste-oidc' */
   cookieName?: string
   /** The fetch used to reach the provider. @default globalThis.fetch */
@@ -85,6 +87,7 @@ export interface Resolved {
   stateTtl: number
   timeout: number
   cacheTtl: number
+  jwksCooldown: number
   cookieName: string
   stateCookie: string
   secure: boolean
@@ -219,6 +222,7 @@ export function resolveOptions(options: AuthOidcOptions): Resolved {
     stateTtl: positiveInt(options.stateTtl, 600, 'stateTtl'),
     timeout: positiveInt(options.timeout, 5000, 'timeout'),
     cacheTtl: positiveInt(options.cacheTtl, 3600, 'cacheTtl'),
+    jwksCooldown: positiveInt(options.jwksCooldown, 30, 'jwksCooldown', true),
     cookieName,
     stateCookie: `${cookieName}-state`,
     secure,

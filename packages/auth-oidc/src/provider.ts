@@ -14,9 +14,6 @@ export interface Provider {
   keys: JWTVerifyGetKey
 }
 
-/** How long to wait after a failed JWKS fetch before fetching it again for an unknown kid. */
-const COOLDOWN_MS = 30_000
-
 /**
  * Returns a function that gives the provider's metadata, discovering it on first use and
  * again after `cacheTtl`; a failed discovery is not cached (the next request tries again).
@@ -43,7 +40,7 @@ async function load(config: Resolved, signal: AbortSignal | undefined): Promise<
   const endpoints = config.endpoints ?? (await discover(config, signal))
   const keys = createRemoteJWKSet(new URL(endpoints.jwks), {
     timeoutDuration: config.timeout,
-    cooldownDuration: COOLDOWN_MS,
+    cooldownDuration: config.jwksCooldown * 1000,
     cacheMaxAge: config.cacheTtl * 1000,
     [customFetch]: (url, init) => config.fetch(url, { ...init, redirect: 'error' }),
   })
