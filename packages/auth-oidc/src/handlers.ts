@@ -10,7 +10,6 @@ import type { Provider } from './provider.js'
 import { cookie, random, refuse, s256, sameOrigin, seeOther, upstreamFailed } from './respond.js'
 import type { Sealer } from './seal.js'
 import { exchangeCode } from './token.js'
-import { OidcUpstreamError } from './upstream.js'
 
 /** What the handlers share. */
 export interface Runtime {
@@ -247,5 +246,3 @@ export async function logout(
   url.searchParams.set('client_id', config.clientId)
   return seeOther(url.href, clear)
 }
-
-export { OidcUpstreamError }
