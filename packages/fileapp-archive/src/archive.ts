@@ -58,6 +58,7 @@ export class IndexBuilder {
       this.skipped++
       return
     }
+    if (name.key === '') return // the root entry (`./`) of a tar
     // a name ending in `/` is a directory whatever its mode says
     const kind = name.directory ? 'directory' : member.kind
     this.members.set(name.key, kind === member.kind ? member : { ...member, kind })

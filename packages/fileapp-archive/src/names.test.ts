@@ -6,12 +6,15 @@ test('plain names, directories and a leading ./ are normalised', () => {
   expect(memberName('docs/')).toEqual({ key: 'docs', directory: true })
   expect(memberName('./docs/a b.txt')).toEqual({ key: 'docs/a b.txt', directory: false })
   expect(memberName('././x')).toEqual({ key: 'x', directory: false })
+  expect(memberName('./')).toEqual({ key: '', directory: true })
+  expect(memberName('.')).toEqual({ key: '', directory: true })
   expect(memberName('.hidden')).toEqual({ key: '.hidden', directory: false })
 })
 
 test.each([
   '',
-  './',
+  '/',
+  './/',
   '/etc/passwd',
   '//x',
   '../x',

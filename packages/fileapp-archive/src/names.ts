@@ -22,6 +22,7 @@ const DRIVE = /^[A-Za-z]:/
  *
  * @example
  * memberName('./docs/a.txt') // { key: 'docs/a.txt', directory: false }
+ * memberName('./') // { key: '', directory: true }: the root, no member
  * memberName('../etc/passwd') // undefined
  */
 export function memberName(raw: string): MemberName | undefined {
@@ -30,7 +31,9 @@ export function memberName(raw: string): MemberName | undefined {
   while (segments[0] === '.' && segments.length > 1) segments.shift()
   const directory = segments[segments.length - 1] === ''
   if (directory) segments.pop()
-  if (segments.length === 0) return undefined
+  // `./` (or `.`): the archive's own root, which is no member
+  if (segments.length === 0 || (segments.length === 1 && segments[0] === '.'))
+    return raw === '.' || raw.startsWith('./') ? { key: '', directory: true } : undefined
   for (const s of segments) if (s === '' || s === '.' || s === '..') return undefined
   return { key: segments.join('/'), directory }
 }

@@ -115,13 +115,14 @@ export function writeTemp(name: string, bytes: Uint8Array): string {
 /** A logger that records what it was told. */
 export function recordingLogger() {
   const errors: { message: string; details: Record<string, unknown> | undefined }[] = []
-  const warnings: string[] = []
+  const warnings: { message: string; details: Record<string, unknown> | undefined }[] = []
   return {
     errors,
     warnings,
     error: (message: string, details?: Record<string, unknown>) =>
       errors.push({ message, details }),
-    warn: (message: string) => warnings.push(message),
+    warn: (message: string, details?: Record<string, unknown>) =>
+      warnings.push({ message, details }),
     info: () => {},
     debug: () => {},
   }
