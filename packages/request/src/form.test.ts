@@ -1,4 +1,4 @@
-import type { App } from '@paste/core'
+import { type App, HTTP_ERROR } from '@paste/core'
 import { matrix } from '@paste-tooling/testing'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
@@ -371,3 +371,67 @@ matrix(
     expect(json.status).toBe(415)
   },
 )
+
+describe('readForm reads a urlencoded body of declared length without a Web stream', () => {
+  /** A Request whose `body` stream must not be asked for (a server's lazy Request builds one). */
+  function noStream(request: Request): Request {
+    return new Proxy(request, {
+      get(target, key) {
+        if (key === 'body') throw new Error('body stream asked for')
+        const value = Reflect.get(target, key, target)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+  }
+
+  test('a declared length: read whole with arrayBuffer(), decoded as before', async () => {
+    const body = 'a=1&b=caf%C3%A9&a=2'
+    const request = noStream(
+      new Request('http://x/', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': String(body.length),
+        },
+        body,
+      }),
+    )
+    const form = await readForm(request)
+    expect(form.getAll('a')).toEqual(['1', '2'])
+    expect(form.get('b')).toBe('café')
+  })
+
+  test('GET and HEAD without a Content-Type: an empty form, body untouched', async () => {
+    expect((await readForm(noStream(new Request('http://x/')))).size).toBe(0)
+    expect((await readForm(noStream(new Request('http://x/', { method: 'HEAD' })))).size).toBe(0)
+  })
+
+  test("the server's own 413 passes through; a body that fails to arrive is a 400", async () => {
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'content-length': '10',
+    }
+    const tooLarge = Object.assign(new Error('too large'), {
+      status: 413,
+      [HTTP_ERROR]: true,
+      toResponse: () => new Response(null, { status: 413 }),
+    })
+    const failing = (error: unknown) =>
+      Object.assign(new Request('http://x/', { method: 'POST', headers, body: 'a=1234567' }), {
+        arrayBuffer: () => Promise.reject(error),
+      })
+    await expect(readForm(failing(tooLarge))).rejects.toBe(tooLarge)
+    const broken = readForm(failing(new Error('socket hang up')))
+    await expect(broken).rejects.toBeInstanceOf(RequestBodyError)
+    expect(await status(readForm(failing(new Error('socket hang up'))))).toBe(400)
+  })
+
+  test('a body longer than it declared (in process) is still held to maxBytes', async () => {
+    const request = new Request('http://x/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '3' },
+      body: 'a=1&b=2&c=3',
+    })
+    expect(await status(readForm(request, { maxBytes: 5 }))).toBe(413)
+  })
+})

@@ -1,3 +1,4 @@
+import { isHttpError } from '@paste/core'
 import { concat, limitedChunks } from './body.js'
 import { parseContentType } from './content-type.js'
 import { RequestBodyError } from './error.js'
@@ -82,8 +83,14 @@ async function parse(
   limits: MultipartLimits & { maxBytes?: number },
 ): Promise<MultiDict<string | File>> {
   const header = request.headers.get('content-type')
-  // No body and no type (a GET): an empty form, as Paste's parse_formvars gives.
-  if (request.body === null && header === null) return new MultiDict()
+  // No body and no type (a GET): an empty form, as Paste's parse_formvars gives. GET and
+  // HEAD never have one (Fetch standard); `body` is looked at only for other methods, since
+  // asking a server's lazy Request for its body stream builds one.
+  if (
+    header === null &&
+    (request.method === 'GET' || request.method === 'HEAD' || request.body === null)
+  )
+    return new MultiDict()
   const { multipart, boundary } = checkHeaders(request.headers, header)
   const maxBytes = limits.maxBytes ?? (multipart ? 10 * MiB : MiB)
   const declared = request.headers.get('content-length')
@@ -92,6 +99,22 @@ async function parse(
     throw new RequestBodyError(413, `the body exceeds ${maxBytes} bytes`)
   // Someone else consumed the body: a programming error, not the client's.
   if (request.bodyUsed) throw new TypeError('@paste/request: the request body was already read')
+  // A urlencoded body of a declared length within the limit: HTTP framing holds it to that
+  // length, so it is read whole, without a Web stream (a server's lazy Request reads the
+  // socket directly: @paste/httpserver answers a 1 KB form ~4x faster this way).
+  if (!multipart && declared !== null && /^\d+$/.test(declared)) {
+    let bytes: Uint8Array
+    try {
+      bytes = new Uint8Array(await request.arrayBuffer())
+    } catch (cause) {
+      // the server's own limit (a 413 it raised) stays what it is; a broken body is a 400
+      if (isHttpError(cause)) throw cause
+      throw new RequestBodyError(400, 'the request body could not be read', { cause })
+    }
+    if (bytes.byteLength > maxBytes)
+      throw new RequestBodyError(413, `the body exceeds ${maxBytes} bytes`)
+    return parseUrlencoded(bytes, limits.maxFields)
+  }
   const empty = new ReadableStream<Uint8Array>({ start: (c) => c.close() })
   const chunks = limitedChunks(request.body ?? empty, maxBytes)
   if (multipart) return parseMultipart(chunks, boundary, limits)
