@@ -88,7 +88,10 @@ export function archiveApp(path: string, options: ArchiveAppOptions = {}): App {
     return undefined
   }
 
-  const serve = async (request: Request, context: Context, found: Found, version: Version) => {
+  const answer = (request: Request, context: Context, loaded: Loaded) =>
+    loaded.ok ? loaded.app(request, context) : plain(500, request)
+
+  const serve = (request: Request, context: Context, found: Found, version: Version) => {
     // the archive is missing or corrupt: logged once when it was indexed
     if (!version.ok) return plain(500, request)
     const t = target(context, found, version)
@@ -99,9 +102,11 @@ export function archiveApp(path: string, options: ArchiveAppOptions = {}): App {
     if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed()
     // larger than we hold in memory: refused before anything is read or inflated
     if (t.member.size > o.maxMemberBytes) return plain(413, request)
-    const loaded: Loaded = await loader.load(version, t.key, t.member)
-    if (!loaded.ok) return plain(500, request)
-    return loaded.app(request, context)
+    // a cached member answers synchronously; a read (or a failed one) is logged by the loader
+    const loaded = loader.load(version, t.key, t.member)
+    return loaded instanceof Promise
+      ? loaded.then((l) => answer(request, context, l))
+      : answer(request, context, loaded)
   }
 
   return function archiveApp(request, context) {
