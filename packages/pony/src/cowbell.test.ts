@@ -159,7 +159,6 @@ matrix(
   const cowbelled = () =>
     pipe(
       urlMap({
-        '/json': html('{"a":"</body>"}', 'application/json'),
         '/gz': () =>
           new Response(gzipSync(PAGE), {
             headers: { 'content-type': 'text/html', 'content-encoding': 'gzip' },
