@@ -1,0 +1,3 @@
+import shared from '../../tooling/vitest.shared.ts'
+
+export default shared
