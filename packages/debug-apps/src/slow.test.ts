@@ -242,3 +242,34 @@ describe('slowConsumer', () => {
     }
   })
 })
+
+describe('slowConsumer errors', () => {
+  test('a body that fails to read is a 400, not a 500 (in process)', async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(3))
+        controller.error(new Error('socket reset'))
+      },
+    })
+    const request = new Request('http://localhost/', {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    const response = await slowConsumer({ delay: 0 })(request, createContext(request))
+    expect(response.status).toBe(400)
+    expect(await response.text()).toBe('Bad Request: the body could not be read\n')
+  })
+
+  test('an error thrown by onProgress is not hidden as a 400', async () => {
+    const app = slowConsumer({
+      delay: 0,
+      chunkSize: 1,
+      onProgress: () => {
+        throw new Error('bug in the test hook')
+      },
+    })
+    const request = new Request('http://localhost/', { method: 'POST', body: 'abc' })
+    await expect(app(request, createContext(request))).rejects.toThrow('bug in the test hook')
+  })
+})

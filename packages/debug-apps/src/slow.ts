@@ -82,24 +82,27 @@ async function consume(
     s.onProgress?.({ received: consumed, total })
     await pause(s.delay, abort.promise)
   }
+  /** The next chunk, or why there is none; the server's own 413 renders itself. */
+  const next = () =>
+    Promise.race([reader.read(), abort.promise]).catch((error: unknown) => {
+      if (isHttpError(error)) throw error
+      return signal.aborted ? ('aborted' as const) : ('unreadable' as const)
+    })
   try {
     for (;;) {
       if (signal.aborted) return 'aborted'
-      const next = await Promise.race([reader.read(), abort.promise])
-      if (next === 'aborted') return 'aborted'
-      if (next.done) break
-      received += next.value.byteLength
+      const chunk = await next()
+      if (chunk === 'aborted' || chunk === 'unreadable') return chunk
+      if (chunk.done) break
+      received += chunk.value.byteLength
       if (received > s.max) return 'too-large'
-      hash.update(next.value)
+      hash.update(chunk.value)
+      // an error thrown by onProgress is the caller's bug: it propagates (a logged 500)
       while (received - consumed >= s.chunkSize && !signal.aborted)
         await step(consumed + s.chunkSize)
     }
     if (received > consumed && !signal.aborted) await step(received)
     return signal.aborted ? 'aborted' : { received, digest: hash.digest('hex') }
-  } catch (error) {
-    // the server's own 413 (its maxBodyBytes) renders itself
-    if (isHttpError(error)) throw error
-    return signal.aborted ? 'aborted' : 'unreadable'
   } finally {
     abort.stop()
     // stop the source (a no-op once the stream is done)
