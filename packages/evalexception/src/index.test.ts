@@ -242,13 +242,42 @@ matrix(
   { only: 'in-process', remoteAddress: '203.0.113.9' },
 )
 
+test('DNS rebinding: an unknown Host name gets no console and cannot evaluate', async () => {
+  const app = evalException()(syncApp)
+  const call = async (host: string, init?: RequestInit, path = '/') => {
+    const request = new Request(`http://${host}${path}`, init)
+    return app(request, createContext(request, { remoteAddress: '127.0.0.1' }))
+  }
+  const c = consoleOf(await (await call('localhost:8080')).text(), 'total')
+  const rebound = await (await call('evil.example')).text()
+  expect(rebound).not.toContain(' data-token="')
+  const post = (host: string) =>
+    call(host, { method: 'POST', body: new URLSearchParams({ ...c, expr: 'i' }) }, '/_debug/eval')
+  expect((await post('evil.example')).status).toBe(403)
+  expect((await call('evil.example', undefined, `/_debug/view/${c.id}`)).status).toBe(404)
+  expect(await (await post('127.0.0.1:8080')).text()).toBe('2\n')
+  expect(await (await post('[::1]:8080')).text()).toBe('2\n')
+  expect(await (await post('app.localhost')).text()).toBe('2\n')
+  const named = evalException({ allowedHosts: ['Dev.Box'] })(syncApp)
+  const request = new Request('http://dev.box/')
+  const page = await named(request, createContext(request, { remoteAddress: '127.0.0.1' }))
+  expect(await page.text()).toContain(' data-token="')
+})
+
 matrix(
-  'the console is mounted below scriptName',
-  () => evalException()(syncApp),
+  'mounted below a scriptName, the page posts to the console under it',
+  () => evalException({ path: '/__console' })(syncApp),
   async (fetch) => {
-    const html = await (await fetch('/')).text()
-    expect(html).toContain('data-eval-url="/_debug/eval"')
+    const html = await (await fetch('/app/items')).text()
+    expect(html).toContain('data-eval-url="/app/__console/eval"')
+    const c = consoleOf(html, 'total')
+    const answer = await fetch('/app/__console/eval', {
+      method: 'POST',
+      body: new URLSearchParams({ ...c, expr: 'context.scriptName + context.pathInfo' }),
+    })
+    expect(await answer.text()).toBe("'/app/items'\n")
   },
+  { scriptName: '/app' },
 )
 
 matrix(
@@ -300,6 +329,7 @@ describe('evalException', () => {
       { allowFrom: ['not-an-address'] },
       { allowFrom: '127.0.0.1' },
       { captureLocals: 1 },
+      { allowedHosts: 'localhost' },
     ]
     for (const options of bad)
       expect(() => evalException(options as never), JSON.stringify(options)).toThrow(

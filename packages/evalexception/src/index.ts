@@ -54,7 +54,7 @@ function page(
   note: string | undefined,
 ): Response {
   const nonce = secret(16)
-  const consoles = o.allowed(context.remoteAddress)
+  const consoles = trusted(context, o)
   const html = renderPage(incident, {
     evalUrl: `${context.scriptName}${o.path}/eval`,
     consoles,
@@ -71,6 +71,11 @@ function page(
       'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
     },
   })
+}
+
+/** Whether this client may see locals and evaluate: its address, and the Host it asked for. */
+function trusted(context: Context, o: Resolved): boolean {
+  return o.allowed(context.remoteAddress) && o.hostAllowed(context.url.hostname)
 }
 
 /** The checks of an evaluation request, in order; a Response when one fails. */
@@ -90,6 +95,11 @@ async function evaluation(
   if (!o.allowed(context.remoteAddress)) {
     log('client address not allowed')
     return text(403, 'Forbidden: evaluation is only allowed from loopback clients\n')
+  }
+  // DNS rebinding: a hostile name resolved to loopback makes its page same-origin here
+  if (!o.hostAllowed(context.url.hostname)) {
+    log('host not allowed', { host: context.url.hostname })
+    return text(403, 'Forbidden: host not allowed (see allowedHosts)\n')
   }
   // defence in depth beside the token: browsers mark cross-site requests
   if (request.headers.get('sec-fetch-site') === 'cross-site') {
@@ -176,7 +186,7 @@ export function evalException(options: EvalExceptionOptions = {}): Middleware {
     async function evalException(request, context) {
       if (context.pathInfo === evalPath) return evaluation(request, context, o, store)
       if (context.pathInfo.startsWith(viewPrefix)) {
-        const incident = o.allowed(context.remoteAddress)
+        const incident = trusted(context, o)
           ? store.get(context.pathInfo.slice(viewPrefix.length))
           : undefined
         return incident

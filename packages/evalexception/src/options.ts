@@ -1,4 +1,4 @@
-import { addressMatcher } from '@paste/core'
+import { addressMatcher, parseIp } from '@paste/core'
 
 /**
  * Options for {@link evalException}.
@@ -19,6 +19,13 @@ export interface EvalExceptionOptions {
   path?: string
   /** Client addresses and networks that may see locals and evaluate. @default ['127.0.0.0/8', '::1'] */
   allowFrom?: readonly string[]
+  /**
+   * Host names (besides IP literals, `localhost` and `*.localhost`, always allowed) under
+   * which locals and the console are offered: a guard against DNS rebinding, where a hostile
+   * name resolves to 127.0.0.1 and makes the attacker's page same-origin with this server.
+   * @default []
+   */
+  allowedHosts?: readonly string[]
   /** Capture frame locals at the throw with the V8 inspector (a worker thread). @default true */
   captureLocals?: boolean
   /** Incidents kept for evaluation (the most recent). @default 20 */
@@ -44,6 +51,7 @@ export interface Resolved {
   enabled: boolean
   path: string
   allowed: (address: string) => boolean
+  hostAllowed: (hostname: string) => boolean
   captureLocals: boolean
   maxIncidents: number
   ttl: number
@@ -86,10 +94,23 @@ export function resolveOptions(options: EvalExceptionOptions, env: string | unde
     options.allowFrom ?? ['127.0.0.0/8', '::1'],
     '@paste/evalexception',
   )
+  if (options.allowedHosts !== undefined && !Array.isArray(options.allowedHosts))
+    throw new TypeError('@paste/evalexception: allowedHosts must be an array of host names')
+  const hosts = new Set((options.allowedHosts ?? []).map((h) => String(h).toLowerCase()))
+  const hostAllowed = (hostname: string) => {
+    const name = hostname.toLowerCase()
+    return (
+      parseIp(name) !== null ||
+      name === 'localhost' ||
+      name.endsWith('.localhost') ||
+      hosts.has(name)
+    )
+  }
   return {
     enabled,
     path,
     allowed,
+    hostAllowed,
     captureLocals: flag(options.captureLocals, 'captureLocals') ?? true,
     maxIncidents: count(options.maxIncidents, 20, 'maxIncidents', 1),
     ttl: count(options.ttl, 30 * 60_000, 'ttl', 1),
