@@ -16,14 +16,16 @@ import {
   type Logger,
   MalformedRequestError,
   type RequestParts,
+  type SentCallback,
+  type SentOutcome,
 } from '@paste/core'
 import { oversized, PayloadTooLargeError } from './body.js'
 import { acquire, type Connection, release, watch } from './connection.js'
 import { kIdleStamp } from './idle.js'
-import { lazyRequest } from './request.js'
+import { lazyRequest, sentCallbacks } from './request.js'
 import { isFastResponse, NativeResponseClass } from './response.js'
 import { keepNextTickFast } from './ticks.js'
-import { writeResponse } from './write.js'
+import { type SentBytes, writeResponse } from './write.js'
 
 /** Options for {@link toNodeHandler}. */
 export interface NodeHandlerOptions extends ContextOptions {
@@ -148,8 +150,8 @@ export function toNodeHandler(
         watch(connection)
         Promise.resolve(result)
           .then(
-            (response) => finish(req, res, response, connection),
-            (error) => finish(req, res, fail(error, request, context), connection),
+            (response) => finish(req, res, response, connection, request),
+            (error) => finish(req, res, fail(error, request, context), connection, request),
           )
           // last line of defence: a failure here must not become an unhandled rejection
           .catch(() => res.destroy())
@@ -158,7 +160,7 @@ export function toNodeHandler(
     } catch (error) {
       result = fail(error, request)
     }
-    finish(req, res, result as Response, connection)
+    finish(req, res, result as Response, connection, request)
   }
 
   function finish(
@@ -166,6 +168,7 @@ export function toNodeHandler(
     res: ServerResponse,
     response: Response,
     connection: Connection,
+    request: Request | undefined,
   ): void {
     if (!isFastResponse(response) && !(response instanceof NativeResponseClass)) {
       logger.error('@paste/httpserver: the App returned something other than a Response', {
@@ -174,13 +177,19 @@ export function toNodeHandler(
       response = internalServerError()
     }
     if (res.headersSent || res.destroyed) {
+      // the client left before the answer (or it was written elsewhere): nothing of it is sent
+      const waiting = sentCallbacks(request)
+      if (waiting !== undefined) callSent(waiting, res.destroyed ? 'aborted' : 'complete', 0)
       done(connection)
       return
     }
     // close after a refused body (its rest is unread) or while the server shuts down
     const close = control.closing || oversized.has(req)
+    // someone asked to hear when this response has left (@paste/core's whenSent)
+    const callbacks = sentCallbacks(request)
+    const sent = callbacks === undefined ? undefined : reportSent(res, callbacks)
     try {
-      const pending = writeResponse(res, response, req.method === 'HEAD', close, logger)
+      const pending = writeResponse(res, response, req.method === 'HEAD', close, logger, sent)
       if (pending === undefined) done(connection)
       else {
         watch(connection)
@@ -188,9 +197,35 @@ export function toNodeHandler(
       }
     } catch (error) {
       logger.error('@paste/httpserver: error while writing the response', { error })
+      if (sent) sent.error = true
       res.destroy()
       done(connection)
     }
+  }
+
+  function callSent(callbacks: readonly SentCallback[], outcome: SentOutcome, bytes: number): void {
+    for (const callback of callbacks) {
+      try {
+        callback(outcome, bytes)
+      } catch (error) {
+        logger.error('@paste/httpserver: a sent callback threw', { error })
+      }
+    }
+  }
+
+  /** Calls each callback once the response has left: complete, aborted or failed, with its body bytes. */
+  function reportSent(res: ServerResponse, callbacks: readonly SentCallback[]): SentBytes {
+    const sent: SentBytes = { bytes: 0, error: false }
+    // 'close' follows 'finish' once the response is written, or comes alone when the connection is lost
+    res.once('close', () => {
+      const outcome: SentOutcome = sent.error
+        ? 'error'
+        : res.writableFinished
+          ? 'complete'
+          : 'aborted'
+      callSent(callbacks, outcome, sent.bytes)
+    })
+    return sent
   }
 
   function contextFor(req: MountedRequest, connection: Connection): Context {

@@ -6,7 +6,7 @@
  * Node's own objects are never modified (design.md section 6).
  */
 import type { IncomingMessage } from 'node:http'
-import type { Context } from '@paste/core'
+import { type Context, ON_SENT, type SentCallback } from '@paste/core'
 import { readBody, webBody } from './body.js'
 
 const NativeRequest: typeof Request = globalThis.Request
@@ -19,6 +19,7 @@ const kLimit: unique symbol = Symbol('paste.limit')
 const kHeaders: unique symbol = Symbol('paste.headers')
 const kReal: unique symbol = Symbol('paste.real')
 const kUsed: unique symbol = Symbol('paste.used')
+const kSent: unique symbol = Symbol('paste.sent')
 
 const inspect = Symbol.for('nodejs.util.inspect.custom')
 
@@ -181,7 +182,8 @@ class LazyRequest {
   [kLimit]: number;
   [kHeaders]: Headers | undefined;
   [kReal]: Request | undefined;
-  [kUsed]: boolean
+  [kUsed]: boolean;
+  [kSent]: SentCallback[] | undefined
 
   constructor(incoming: IncomingMessage, context: Context, signal: AbortSignal, limit: number) {
     this[kIncoming] = incoming
@@ -191,6 +193,16 @@ class LazyRequest {
     this[kHeaders] = undefined
     this[kReal] = undefined
     this[kUsed] = false
+    this[kSent] = undefined
+  }
+
+  /** `@paste/core`'s whenSent(): the server calls `callback` once the response has left. */
+  [ON_SENT](callback: SentCallback): void {
+    if (typeof callback !== 'function')
+      throw new TypeError('@paste/httpserver: the sent callback must be a function')
+    const list = this[kSent]
+    if (list === undefined) this[kSent] = [callback]
+    else list.push(callback)
   }
 
   get method(): string {
@@ -329,6 +341,11 @@ export function lazyRequest(
   maxBodyBytes: number,
 ): Request {
   return new LazyRequest(incoming, context, signal, maxBodyBytes) as unknown as Request
+}
+
+/** The callbacks waiting for the response to `request` to be sent, if any. */
+export function sentCallbacks(request: Request | undefined): SentCallback[] | undefined {
+  return (request as unknown as LazyRequest | undefined)?.[kSent]
 }
 
 /** Tells whether the App started reading the body (so the server must not drain it early). */

@@ -45,6 +45,16 @@ export type SendFile =
   | { stream: Readable }
   | { source: SendSource }
 
+/**
+ * What was written of a response's body, kept only when someone asked to hear when the
+ * response is sent (`request[ON_SENT]`): counting costs nothing otherwise.
+ */
+export interface SentBytes {
+  bytes: number
+  /** The body failed while being sent (the connection was cut). */
+  error: boolean
+}
+
 const TEXT_PLAIN = 'text/plain;charset=UTF-8'
 
 function plainError(res: ServerResponse): void {
@@ -121,6 +131,7 @@ function writeFast(
   head: boolean,
   close: boolean,
   logger: Logger,
+  sent: SentBytes | undefined,
 ): void {
   let body = response[kBody]
   if (body instanceof ArrayBuffer) body = new Uint8Array(body)
@@ -142,7 +153,10 @@ function writeFast(
     return
   }
   if (head || body == null) res.end()
-  else res.end(body)
+  else {
+    if (sent) sent.bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+    res.end(body)
+  }
 }
 
 /**
@@ -155,12 +169,13 @@ export function writeResponse(
   head: boolean,
   close: boolean,
   logger: Logger,
+  sent?: SentBytes,
 ): void | Promise<void> {
   if (
     isFastResponse(response) &&
     (response as unknown as Record<symbol, unknown>)[SEND_FILE] === undefined
   )
-    return writeFast(res, response, head, close, logger)
+    return writeFast(res, response, head, close, logger, sent)
   const headers: string[] = []
   try {
     headerList(response.headers, headers)
@@ -175,7 +190,9 @@ export function writeResponse(
   const file = (response as unknown as Record<symbol, SendFile | undefined>)[SEND_FILE]
   if (file !== undefined && !head) {
     cancel(response)
-    return 'source' in file ? sendSource(res, file.source, logger) : sendFile(res, file, logger)
+    return 'source' in file
+      ? sendSource(res, file.source, logger, sent)
+      : sendFile(res, file, logger, sent)
   }
   const body = response.body
   if (body === null || head) {
@@ -183,7 +200,7 @@ export function writeResponse(
     res.end()
     return
   }
-  return pump(res, body, logger)
+  return pump(res, body, logger, sent)
 }
 
 function cancel(response: Response): void {
@@ -196,6 +213,7 @@ function sendFile(
   res: ServerResponse,
   file: Exclude<SendFile, { source: SendSource }>,
   logger: Logger,
+  sent: SentBytes | undefined,
 ): Promise<void> {
   const stream =
     'stream' in file
@@ -210,9 +228,11 @@ function sendFile(
     stream.once('error', (error: unknown) => {
       // Headers are out: the only honest signal left is to abort the connection.
       logger.error('@paste/httpserver: error while sending a file', { error })
+      if (sent) sent.error = true
       res.destroy()
       resolve()
     })
+    if (sent) stream.on('data', (chunk: Uint8Array) => void (sent.bytes += chunk.byteLength))
     let flowing = false
     stream.once('data', () => (flowing = true))
     res.once('close', () => {
@@ -247,7 +267,12 @@ function giveBuffer(buffer: Buffer): void {
 }
 
 /** Sends a SendSource: read into a pooled buffer, write, reuse the buffer when written. */
-function sendSource(res: ServerResponse, source: SendSource, logger: Logger): Promise<void> {
+function sendSource(
+  res: ServerResponse,
+  source: SendSource,
+  logger: Logger,
+  sent: SentBytes | undefined,
+): Promise<void> {
   return new Promise((resolve) => {
     let remaining = source.length
     let released = false
@@ -263,6 +288,7 @@ function sendSource(res: ServerResponse, source: SendSource, logger: Logger): Pr
     const fail = (error: unknown) => {
       // Headers are out: the only honest signal left is to abort the connection.
       logger.error('@paste/httpserver: error while sending a file', { error })
+      if (sent) sent.error = true
       release()
       res.destroy()
     }
@@ -293,6 +319,7 @@ function sendSource(res: ServerResponse, source: SendSource, logger: Logger): Pr
           return
         }
         remaining -= bytesRead
+        if (sent) sent.bytes += bytesRead
         const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead)
         // the socket holds `buffer` until this callback: only then may it be reused
         const more = res.write(chunk, (writeError) => {
@@ -327,6 +354,7 @@ async function pump(
   res: ServerResponse,
   body: ReadableStream<Uint8Array>,
   logger: Logger,
+  sent: SentBytes | undefined,
 ): Promise<void> {
   const reader = body.getReader()
   // The client went away: cancel the body at once so its source stops producing.
@@ -339,12 +367,14 @@ async function pump(
       const { done, value } = await reader.read()
       if (done) break
       if (res.destroyed) return
+      if (sent) sent.bytes += value.byteLength
       if (!res.write(value)) await drained(res)
     }
     res.end()
   } catch (error) {
     // Headers were sent: abort the connection so the client sees a truncated response.
     logger.error('@paste/httpserver: error while streaming the response body', { error })
+    if (sent) sent.error = true
     res.destroy()
     reader.cancel().catch(() => {})
   } finally {

@@ -271,3 +271,42 @@ describe('options', () => {
     expect(() => transLogger(options)).not.toThrow()
   })
 })
+
+describe('on @paste/httpserver: the server reports when the response left, nothing is wrapped', () => {
+  test('the response passes through as the app made it, and the line has the bytes written', async () => {
+    const { serve } = await import('@paste/httpserver')
+    const log = capture()
+    const made: Response[] = []
+    const seen: Response[] = []
+    const app: App = () => {
+      const response = new Response('héllo')
+      made.push(response)
+      return response
+    }
+    const spy: Middleware = (inner) => async (request, context) => {
+      const response = await inner(request, context)
+      seen.push(response)
+      return response
+    }
+    const server = await serve(pipe(app, spy, transLogger({ sink: log.sink })), { port: 0 })
+    try {
+      expect(await (await fetch(`${server.url}/a?b=1`)).text()).toBe('héllo')
+      await vi.waitFor(() => expect(log.entries).toHaveLength(1))
+    } finally {
+      await server.close()
+    }
+    // the app's own Response object reached the server (no Web stream wrapped around it)
+    expect(seen[0]).toBe(made[0])
+    expect(log.entries[0]).toMatchObject({ status: 200, bytes: 6, outcome: 'complete' })
+    expect(log.lines[0]).toMatch(/"GET \/a\?b=1 HTTP\/1\.1" 200 6 /)
+    // in process (no server to ask) the body is wrapped to watch it end
+    const request = new Request('http://localhost/')
+    const { createContext } = await import('@paste/core')
+    const wrapped = await pipe(app, transLogger({ sink: log.sink }))(
+      request,
+      createContext(request),
+    )
+    expect(wrapped).not.toBe(made[1])
+    expect(await wrapped.text()).toBe('héllo')
+  })
+})

@@ -1,4 +1,11 @@
-import { type Context, createKey, isHttpError, type Key, type Middleware } from '@paste/core'
+import {
+  type Context,
+  createKey,
+  isHttpError,
+  type Key,
+  type Middleware,
+  whenSent,
+} from '@paste/core'
 import { onBodyDone } from '@paste/response'
 import {
   type AccessLogEntry,
@@ -173,7 +180,12 @@ export function transLogger(options: TransLoggerOptions = {}): Middleware {
         write(response.status, 'complete', 0)
         return response
       }
-      // Counted as the server reads (pull-based, backpressure kept); a cancel is a disconnect.
+      // A server that reports when the response has left (@paste/httpserver): no wrapping,
+      // the body keeps its fast path and the line gets the bytes actually written.
+      if (whenSent(request, (outcome, sent) => write(response.status, outcome, sent)))
+        return response
+      // Elsewhere: counted as the server reads (pull-based, backpressure kept); a cancel is a
+      // disconnect.
       let bytes = 0
       return onBodyDone(
         response,
