@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import {
   type CookieContent,
   encodePayload,
@@ -113,5 +113,64 @@ describe('signed cookie values', () => {
       ),
       { numRuns: 100 },
     )
+  })
+})
+
+describe("Node's HMAC and Web Crypto agree", () => {
+  const secret = 'a-secret-that-is-at-least-32-bytes-long!'
+  const content = {
+    user: 'alice',
+    tokens: ['editor'],
+    userData: 'x',
+    values: { a: 'b' },
+    expires: 2e9,
+  }
+  // a key imported by hand: no secret on record, so the Web Crypto path signs and verifies
+  const webOnly = () =>
+    crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    )
+
+  test('a value signed by one path verifies on the other, byte for byte the same', async () => {
+    const [fast] = await importKeys([secret])
+    const web = await webOnly()
+    const a = await signCookie([fast!], 'C', content)
+    const b = await signCookie([web], 'C', content)
+    expect(a).toBe(b)
+    expect((await verifyCookie([web], 'C', a))?.content.user).toBe('alice')
+    expect((await verifyCookie([fast!], 'C', b))?.content.user).toBe('alice')
+  })
+
+  test("on Node, keys from importKeys never go through Web Crypto's sign/verify", async () => {
+    const verify = vi.spyOn(crypto.subtle, 'verify')
+    const sign = vi.spyOn(crypto.subtle, 'sign')
+    try {
+      const [fast] = await importKeys([secret])
+      const value = await signCookie([fast!], 'C', content)
+      expect((await verifyCookie([fast!], 'C', value))?.content.user).toBe('alice')
+      expect(sign).not.toHaveBeenCalled()
+      expect(verify).not.toHaveBeenCalled()
+    } finally {
+      verify.mockRestore()
+      sign.mockRestore()
+    }
+  })
+
+  test('both paths refuse a tampered signature, another cookie name and another key', async () => {
+    const [fast, other] = await importKeys([secret, 'another-secret-that-is-32-bytes-long!!'])
+    const web = await webOnly()
+    const value = await signCookie([fast!], 'C', content)
+    const flipped = `${value.slice(0, -2)}${value.at(-2) === 'A' ? 'B' : 'A'}${value.at(-1)}`
+    for (const key of [fast!, web]) {
+      expect(await verifyCookie([key], 'C', flipped)).toBeUndefined()
+      expect(await verifyCookie([key], 'D', value)).toBeUndefined()
+    }
+    expect(await verifyCookie([other!], 'C', value)).toBeUndefined()
+    // rotation: found by the second key
+    expect((await verifyCookie([other!, fast!], 'C', value))?.keyIndex).toBe(1)
   })
 })

@@ -6,8 +6,8 @@
  *   signature = base64url( HMAC-SHA-256( key, "paste-auth-cookie:" name ":" payload ) )
  *
  * The cookie name is signed too, so a value cannot be moved to another cookie. Verification
- * tries each key (rotation: the first signs, all verify) with Web Crypto's `verify`, which
- * compares in constant time. Anything malformed, tampered, truncated or extended fails.
+ * tries each key (rotation: the first signs, all verify), comparing in constant time: Node's
+ * HMAC and timingSafeEqual where the runtime has them, else Web Crypto's `verify`. Anything malformed, tampered, truncated or extended fails.
  */
 import { base64urlDecode, base64urlEncode } from '@paste/core'
 
@@ -28,6 +28,26 @@ export interface CookieContent {
 /** An HMAC key as Web Crypto returns it (the global `CryptoKey` type is DOM-only). */
 export type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>
 
+// Node's own HMAC, when the runtime has it: synchronous, where Web Crypto's sign/verify go
+// through a thread-pool job and a promise per call (about 25 µs of CPU per request against
+// 2 µs). Asked with process.getBuiltinModule (Node >= 20.16), so other runtimes, and older
+// Nodes, keep Web Crypto; nothing is imported statically.
+type NodeCrypto = Pick<typeof import('node:crypto'), 'createHmac' | 'timingSafeEqual'>
+const nodeCrypto = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined
+// the secret behind each key importKeys made (keys imported elsewhere use Web Crypto)
+const secretOf = new WeakMap<HmacKey, Uint8Array>()
+
+function nodeHmac(key: HmacKey, name: string, payload: string): Uint8Array | undefined {
+  const secret = nodeCrypto && secretOf.get(key)
+  if (secret === undefined) return undefined
+  return nodeCrypto!
+    .createHmac('sha256', secret)
+    .update(`paste-auth-cookie:${name}:${payload}`)
+    .digest()
+}
+
 const encoder = new TextEncoder()
 // value = "v1." base64url "." base64url(32 bytes) (RFC 4648 section 5, no padding)
 const FORMAT = /^v1\.([A-Za-z0-9_-]{1,8000})\.([A-Za-z0-9_-]{43})$/
@@ -40,15 +60,19 @@ const FORMAT = /^v1\.([A-Za-z0-9_-]{1,8000})\.([A-Za-z0-9_-]{43})$/
  */
 export function importKeys(secrets: readonly (string | Uint8Array)[]): Promise<HmacKey[]> {
   return Promise.all(
-    secrets.map((secret) =>
-      crypto.subtle.importKey(
+    secrets.map(async (secret) => {
+      // a copy: the caller's array may change later, the key must not
+      const bytes = typeof secret === 'string' ? encoder.encode(secret) : secret.slice()
+      const key = await crypto.subtle.importKey(
         'raw',
-        (typeof secret === 'string' ? encoder.encode(secret) : secret) as Uint8Array<ArrayBuffer>,
+        bytes as Uint8Array<ArrayBuffer>,
         { name: 'HMAC', hash: 'SHA-256' },
         false,
         ['sign', 'verify'],
-      ),
-    ),
+      )
+      secretOf.set(key, bytes)
+      return key
+    }),
   )
 }
 
@@ -85,8 +109,10 @@ export async function signCookie(
   content: CookieContent,
 ): Promise<string> {
   const payload = encodePayload(content)
-  const signature = await crypto.subtle.sign('HMAC', keys[0]!, signed(name, payload))
-  return `v1.${payload}.${base64urlEncode(new Uint8Array(signature))}`
+  const signature =
+    nodeHmac(keys[0]!, name, payload) ??
+    new Uint8Array(await crypto.subtle.sign('HMAC', keys[0]!, signed(name, payload)))
+  return `v1.${payload}.${base64urlEncode(signature)}`
 }
 
 const isStringArray = (x: unknown): x is string[] =>
@@ -132,9 +158,20 @@ export async function verifyCookie(
   // only the canonical encoding: no second spelling of the same signature
   if (!signature || signature.length !== 32 || base64urlEncode(signature) !== match[2])
     return undefined
-  const data = signed(name, match[1]!)
+  let data: Uint8Array | undefined
   for (const [keyIndex, key] of keys.entries()) {
-    if (await crypto.subtle.verify('HMAC', key, signature as Uint8Array<ArrayBuffer>, data)) {
+    const expected = nodeHmac(key, name, match[1]!)
+    // both compare in constant time
+    const valid =
+      expected !== undefined
+        ? nodeCrypto!.timingSafeEqual(expected, signature)
+        : await crypto.subtle.verify(
+            'HMAC',
+            key,
+            signature as Uint8Array<ArrayBuffer>,
+            (data ??= signed(name, match[1]!)) as Uint8Array<ArrayBuffer>,
+          )
+    if (valid) {
       const content = decode(match[1]!)
       return content ? { content, keyIndex } : undefined
     }
