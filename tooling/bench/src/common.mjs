@@ -14,6 +14,19 @@ export const PREFIXES = Array.from({ length: 50 }, (_, i) => `/p${i}`)
 export const SESSION_SECRET = 'a-benchmark-secret-that-is-long-enough-for-everyone'
 export const UPLOAD_LIMIT = 20 * 1024 * 1024
 
+/** The `name` field of the form scenario: escapes and UTF-8 must be decoded by everyone. */
+export const FORM_NAME = 'Zoë & Ærøskøbing + co'
+/** The form scenario's ~1 KB urlencoded body: 24 fields with distinct names. */
+export const FORM = (() => {
+  const fields = new URLSearchParams({ name: FORM_NAME })
+  for (let i = 1; i < 24; i++) fields.set(`field${i}`, `value number ${i}: café, 50% off & more`)
+  return fields.toString()
+})()
+/** What every server answers to the form: the field count and the decoded name. */
+export const FORM_ANSWER = `24 ${FORM_NAME}`
+/** The cookie scenario's user, signed into a cookie by each server's own scheme. */
+export const COOKIE_USER = USER
+
 /** A ~1 KB JSON document (the stack scenario adds the user and a session counter). */
 export function payload(user, views) {
   return {

@@ -4,7 +4,7 @@
  */
 import { request } from 'node:http'
 import { fileURLToPath } from 'node:url'
-import { AUTHORIZATION, HELLO } from './common.mjs'
+import { AUTHORIZATION, COOKIE_USER, FORM, FORM_ANSWER, HELLO } from './common.mjs'
 
 const UPLOAD_BYTES = 10 * 1024 * 1024
 const lua = (name) => fileURLToPath(new URL(`./lua/${name}`, import.meta.url))
@@ -144,6 +144,61 @@ export const SCENARIOS = [
       )
       expect(second.body.length > 900, `stack: JSON only ${second.body.length} bytes`)
       return { headers: [`Authorization: ${AUTHORIZATION}`, `Cookie: ${cookie}`] }
+    },
+  },
+  {
+    name: 'form',
+    title: 'POST a 1.4 KB urlencoded form (24 fields), parse it',
+    servers: PEERS.filter((server) => !server.endsWith('+ticks')),
+    path: '/form',
+    goal: undefined,
+    async prepare(base) {
+      const r = await exchange(`${base}/form`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: FORM,
+      })
+      expect(
+        r.status === 200 && r.body.toString() === FORM_ANSWER,
+        `form: got ${r.status} ${r.body.toString().slice(0, 60)}`,
+      )
+      // form.lua reads the body from the environment wrk inherits
+      process.env.BENCH_FORM = FORM
+      return { script: lua('form.lua') }
+    },
+  },
+  {
+    name: 'log',
+    title: 'hello world with an access log line per request (to /dev/null)',
+    servers: PEERS.filter((server) => !server.endsWith('+ticks')),
+    path: '/log?x=1',
+    goal: undefined,
+    async prepare(base) {
+      const r = await exchange(`${base}/log?x=1`)
+      expect(r.status === 200 && r.body.toString() === HELLO, `log: got ${r.status}`)
+      return { headers: ['User-Agent: wrk', 'Referer: http://127.0.0.1/'] }
+    },
+  },
+  {
+    name: 'cookie',
+    title: 'signed login cookie checked on every request',
+    servers: PEERS.filter((server) => !server.endsWith('+ticks')),
+    path: '/me',
+    goal: undefined,
+    async prepare(base) {
+      const login = await exchange(`${base}/login`)
+      const cookie = [login.headers['set-cookie'] ?? []].flat()[0]?.split(';')[0]
+      expect(login.status === 200 && cookie, `cookie: login got ${login.status}, cookie ${cookie}`)
+      const denied = await exchange(`${base}/me`)
+      expect(denied.status === 401, `cookie: no cookie got ${denied.status}`)
+      const forged = await exchange(`${base}/me`, { headers: { cookie: `${cookie}x` } })
+      expect(forged.status === 401, `cookie: a forged cookie got ${forged.status}`)
+      const r = await exchange(`${base}/me`, { headers: { cookie } })
+      expect(
+        r.status === 200 && r.body.toString() === COOKIE_USER,
+        `cookie: got ${r.status} ${r.body.toString().slice(0, 40)}`,
+      )
+      return { headers: [`Cookie: ${cookie}`] }
     },
   },
   {

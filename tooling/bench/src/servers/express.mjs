@@ -1,12 +1,16 @@
 /* Express 5 with its usual middleware: compression, serve-static, express-session, basic-auth. */
 import { timingSafeEqual } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
 import { createServer } from 'node:http'
 import basicAuth from 'basic-auth'
 import compression from 'compression'
+import cookieParser from 'cookie-parser'
 import express from 'express'
 import session from 'express-session'
+import morgan from 'morgan'
 import serveStatic from 'serve-static'
 import {
+  COOKIE_USER,
   HELLO,
   PASSWORD,
   PREFIXES,
@@ -80,6 +84,30 @@ const scenarios = {
     )
     return app
   },
+  form: () =>
+    bare().post('/form', express.urlencoded({ extended: false }), (req, res) =>
+      res
+        .type('text/plain; charset=utf-8')
+        .send(`${Object.keys(req.body).length} ${req.body.name}`),
+    ),
+  log: () =>
+    bare()
+      .use(morgan('combined', { stream: createWriteStream('/dev/null') }))
+      .get('/log', (_req, res) => res.type('text/plain; charset=utf-8').send(HELLO)),
+  cookie: () =>
+    bare()
+      .use(cookieParser(SESSION_SECRET))
+      .get('/login', (_req, res) =>
+        res
+          .cookie('auth', COOKIE_USER, { signed: true, httpOnly: true })
+          .type('text/plain; charset=utf-8')
+          .send('ok'),
+      )
+      .get('/me', (req, res) => {
+        const user = req.signedCookies.auth
+        if (!user) return res.status(401).type('text/plain; charset=utf-8').end()
+        res.type('text/plain; charset=utf-8').send(user)
+      }),
   upload: () =>
     bare().post('/upload', express.raw({ type: () => true, limit: UPLOAD_LIMIT }), (req, res) =>
       res.type('text/plain; charset=utf-8').send(String(req.body.length)),

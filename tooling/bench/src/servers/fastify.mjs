@@ -1,12 +1,15 @@
 /* Fastify 5 with its plugins: @fastify/static, @fastify/compress, @fastify/basic-auth, @fastify/cookie + @fastify/session. */
 import { timingSafeEqual } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
 import fastifyBasicAuth from '@fastify/basic-auth'
 import fastifyCompress from '@fastify/compress'
 import fastifyCookie from '@fastify/cookie'
+import fastifyFormbody from '@fastify/formbody'
 import fastifySession from '@fastify/session'
 import fastifyStatic from '@fastify/static'
 import Fastify from 'fastify'
 import {
+  COOKIE_USER,
   HELLO,
   PASSWORD,
   PREFIXES,
@@ -71,6 +74,41 @@ const scenarios = {
       }),
     )
   },
+  form: () =>
+    Fastify()
+      .register(fastifyFormbody)
+      .register(async (scope) =>
+        scope.post('/form', (request, reply) => {
+          reply
+            .type('text/plain; charset=utf-8')
+            .send(`${Object.keys(request.body).length} ${request.body.name}`)
+        }),
+      ),
+  // Fastify's own access log: pino, one line when a request comes and one when it is answered
+  log: () =>
+    Fastify({ logger: { stream: createWriteStream('/dev/null') } }).get(
+      '/log',
+      (_request, reply) => {
+        reply.type('text/plain; charset=utf-8').send(HELLO)
+      },
+    ),
+  cookie: () =>
+    Fastify()
+      .register(fastifyCookie, { secret: SESSION_SECRET })
+      .register(async (scope) => {
+        scope.get('/login', (_request, reply) => {
+          reply
+            .setCookie('auth', COOKIE_USER, { signed: true, path: '/', httpOnly: true })
+            .type('text/plain; charset=utf-8')
+            .send('ok')
+        })
+        scope.get('/me', (request, reply) => {
+          const raw = request.cookies.auth
+          const result = raw === undefined ? undefined : request.unsignCookie(raw)
+          if (!result?.valid) return reply.code(401).type('text/plain; charset=utf-8').send()
+          reply.type('text/plain; charset=utf-8').send(result.value)
+        })
+      }),
   upload: () => {
     const app = Fastify({ bodyLimit: UPLOAD_LIMIT })
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))

@@ -1,11 +1,21 @@
 /* Hono on @hono/node-server with its own middleware (compress, basic-auth, signed cookies, serve-static). */
+import { createWriteStream } from 'node:fs'
 import { serve } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono } from 'hono'
 import { basicAuth } from 'hono/basic-auth'
 import { compress } from 'hono/compress'
 import { getSignedCookie, setSignedCookie } from 'hono/cookie'
-import { HELLO, PASSWORD, PREFIXES, payload, SESSION_SECRET, USER } from '../common.mjs'
+import { logger } from 'hono/logger'
+import {
+  COOKIE_USER,
+  HELLO,
+  PASSWORD,
+  PREFIXES,
+  payload,
+  SESSION_SECRET,
+  USER,
+} from '../common.mjs'
 
 function mountAll(app, route) {
   for (const prefix of PREFIXES) {
@@ -54,6 +64,27 @@ const scenarios = {
       }),
     )
   },
+  form: () =>
+    new Hono().post('/form', async (c) => {
+      const body = await c.req.parseBody()
+      return c.text(`${Object.keys(body).length} ${body.name}`)
+    }),
+  log: () => {
+    const out = createWriteStream('/dev/null')
+    return new Hono()
+      .use(logger((line) => out.write(`${line}\n`)))
+      .get('/log', (c) => c.text(HELLO))
+  },
+  cookie: () =>
+    new Hono()
+      .get('/login', async (c) => {
+        await setSignedCookie(c, 'auth', COOKIE_USER, SESSION_SECRET, { path: '/', httpOnly: true })
+        return c.text('ok')
+      })
+      .get('/me', async (c) => {
+        const user = await getSignedCookie(c, SESSION_SECRET, 'auth')
+        return user ? c.text(user) : c.body(null, 401)
+      }),
   upload: () =>
     new Hono().post('/upload', async (c) => c.text(String((await c.req.arrayBuffer()).byteLength))),
 }

@@ -4,8 +4,18 @@
  * reported as "n/a (package missing)".
  */
 import { timingSafeEqual } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
 import { dirname } from 'node:path'
-import { HELLO, PASSWORD, PREFIXES, payload, UPLOAD_LIMIT, USER } from '../common.mjs'
+import {
+  COOKIE_USER,
+  HELLO,
+  PASSWORD,
+  PREFIXES,
+  payload,
+  SESSION_SECRET,
+  UPLOAD_LIMIT,
+  USER,
+} from '../common.mjs'
 
 /** Thrown when a scenario cannot run; the message is shown in the results table. */
 export class NotApplicable extends Error {}
@@ -70,6 +80,33 @@ const scenarios = {
       authBasic({ realm: 'bench', check }),
       session({ store: memoryStore(), cookie: { name: 'sid' } }),
     )
+  },
+  form: async () => {
+    const { readForm } = await load('@paste/request')
+    return async (request) => {
+      const form = await readForm(request)
+      return new Response(`${form.size} ${form.get('name')}`, { headers: TEXT })
+    }
+  },
+  log: async () => {
+    const { pipe } = await load('@paste/core')
+    const { transLogger } = await load('@paste/translogger')
+    const hello = () => new Response(HELLO, { headers: TEXT })
+    return pipe(hello, transLogger({ sink: createWriteStream('/dev/null'), utc: true }))
+  },
+  cookie: async () => {
+    const { pipe, loginKey } = await load('@paste/core')
+    const { authCookie } = await load('@paste/auth-cookie')
+    const app = (_request, context) => {
+      if (context.pathInfo === '/login') {
+        context.require(loginKey).login(COOKIE_USER)
+        return new Response('ok', { headers: TEXT })
+      }
+      if (context.remoteUser === undefined)
+        return new Response(null, { status: 401, headers: TEXT })
+      return new Response(context.remoteUser, { headers: TEXT })
+    }
+    return pipe(app, authCookie({ secrets: [SESSION_SECRET], cookieName: 'auth' }))
   },
   upload: async () => async (request) =>
     new Response(String((await request.arrayBuffer()).byteLength), { headers: TEXT }),

@@ -1,8 +1,17 @@
 /* Raw node:http: the limit every other server is compared with. */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
 import { createServer } from 'node:http'
 import { gzip } from 'node:zlib'
-import { HELLO, PASSWORD, PREFIXES, payload, SESSION_SECRET, USER } from '../common.mjs'
+import {
+  COOKIE_USER,
+  HELLO,
+  PASSWORD,
+  PREFIXES,
+  payload,
+  SESSION_SECRET,
+  USER,
+} from '../common.mjs'
 
 const TEXT = 'text/plain; charset=utf-8'
 
@@ -94,6 +103,9 @@ export const scenarios = {
       res.end(body)
     }),
   stack,
+  form: () => form,
+  log: logged,
+  cookie: () => cookie,
   upload: () => (req, res) => {
     const chunks = []
     let size = 0
@@ -107,6 +119,60 @@ export const scenarios = {
       res.end(String(body.length))
     })
   },
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const pad = (n) => String(n).padStart(2, '0')
+// Apache's time, [10/Oct/2000:13:55:36 +0000], UTC
+function clfDate(d) {
+  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`
+}
+
+/** The access log, written by hand: Apache combined format, after the response. */
+function logged() {
+  const out = createWriteStream('/dev/null')
+  return (req, res) => {
+    res.on('finish', () => {
+      // what hello() sent (its writeHead keeps no header object to read back)
+      const length = Buffer.byteLength(HELLO)
+      out.write(
+        `${req.socket.remoteAddress} - - [${clfDate(new Date())}] "${req.method} ${req.url} HTTP/${req.httpVersion}" ${res.statusCode} ${length} "${req.headers.referer ?? '-'}" "${req.headers['user-agent'] ?? '-'}"\n`,
+      )
+    })
+    hello(req, res)
+  }
+}
+
+/** The form: the body collected, parsed with URLSearchParams. */
+function form(req, res) {
+  const chunks = []
+  req.on('data', (chunk) => chunks.push(chunk))
+  req.on('end', () => {
+    const fields = new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
+    const body = `${fields.size} ${fields.get('name')}`
+    res.writeHead(200, { 'content-type': TEXT, 'content-length': Buffer.byteLength(body) })
+    res.end(body)
+  })
+}
+
+/** A login cookie signed with HMAC-SHA256, checked on /me. */
+function cookie(req, res) {
+  if (req.url === '/login') {
+    res.writeHead(200, {
+      'content-type': TEXT,
+      'content-length': '2',
+      'set-cookie': `auth=${encodeURIComponent(sign(COOKIE_USER))}; Path=/; HttpOnly`,
+    })
+    return res.end('ok')
+  }
+  const m = /(?:^|;\s*)auth=([^;]+)/.exec(req.headers.cookie ?? '')
+  const user = m ? unsign(decodeURIComponent(m[1])) : undefined
+  if (user === undefined) {
+    res.writeHead(401, { 'content-type': TEXT, 'content-length': '0' })
+    return res.end()
+  }
+  res.writeHead(200, { 'content-type': TEXT, 'content-length': Buffer.byteLength(user) })
+  res.end(user)
 }
 
 export function start(name, context) {
