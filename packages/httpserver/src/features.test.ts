@@ -165,8 +165,10 @@ describe('serve() options', () => {
     const { connect } = await import('node:net')
     let destroyed = 0
     let opened = 0
+    let called: () => void = () => {}
     const server = await serve(
       () => {
+        called()
         // a source that takes a while to open, then yields 64 KiB chunks forever
         const stream = new Readable({
           read() {
@@ -187,11 +189,15 @@ describe('serve() options', () => {
       { port: 0 },
     )
     try {
-      // leaves before the first chunk, then after some chunks
-      for (const wait of [5, 200]) {
+      // leaves before the first chunk (as soon as the app has the request: the source takes
+      // 30 ms to open), then after some chunks; waiting for the app first keeps a busy
+      // machine from dropping the connection before the request was even read
+      for (const wait of [0, 200]) {
+        const reached = new Promise<void>((resolve) => (called = resolve))
         const socket = connect(server.port, '127.0.0.1')
         socket.on('error', () => {})
         socket.write('GET / HTTP/1.1\r\nHost: a\r\n\r\n')
+        await reached
         await sleep(wait)
         socket.destroy()
       }
